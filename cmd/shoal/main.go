@@ -1,0 +1,45 @@
+// Command shoal runs the streaming-analytics pipeline: see `shoal help`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `shoal: a streaming-analytics pipeline in one binary.
+
+Usage:
+  shoal serve [flags]   run the server (AWS-compatible APIs on one port)
+  shoal version         print the version
+
+Run 'shoal serve -h' for the server's flags.
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "shoal", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "shoal: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
