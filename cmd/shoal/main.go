@@ -15,6 +15,7 @@ const usage = `shoal: a streaming-analytics pipeline in one binary.
 
 Usage:
   shoal serve [flags]   run the server (AWS-compatible APIs on one port)
+  shoal bench [flags]   benchmark the data-stream API over HTTP (see 'shoal bench -h')
   shoal version         print the version
 
 Run 'shoal serve -h' for the server's flags.
@@ -32,6 +33,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "shoal", version)
 		return 0
