@@ -116,6 +116,12 @@ func serializationMessage(err error) string {
 }
 
 func readBody(r *http.Request) ([]byte, error) {
+	if bb, ok := r.Body.(*bufferedBody); ok && bb.Len() == len(bb.data) {
+		if len(bb.data) > maxJSONBody {
+			return nil, &Error{Status: 413, Code: "SerializationException", Message: "Request body too large"}
+		}
+		return bb.data, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
 	if err != nil {
 		var ae *Error

@@ -187,16 +187,13 @@ func (v *Verifier) Verify(r *http.Request) (*AuthInfo, error) {
 	var body []byte
 	if payloadHash == "" {
 		// JSON services sign the body hash without sending it: read and hash it.
-		body, err = io.ReadAll(io.LimitReader(r.Body, maxBufferedSignedBody+1))
+		body, err = readAllSized(r.Body, r.ContentLength, maxBufferedSignedBody)
 		if err != nil {
-			return nil, fmt.Errorf("read body: %w", err)
-		}
-		if len(body) > maxBufferedSignedBody {
-			return nil, &Error{Status: 413, Code: "RequestEntityTooLarge", Message: "request body too large"}
+			return nil, err
 		}
 		sum := sha256.Sum256(body)
 		payloadHash = hex.EncodeToString(sum[:])
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	}
 
 	key := signingKey(cred.SecretAccessKey, p.date, p.region, p.service)
@@ -465,3 +462,34 @@ func (h *hashCheckReader) Read(p []byte) (int, error) {
 }
 
 func (h *hashCheckReader) Close() error { return h.r.Close() }
+
+// bufferedBody is a body already read into memory; readers that want all of it
+// take data instead of copying it again.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (b *bufferedBody) Close() error { return nil }
+
+// readAllSized reads r fully, allocating once when the length is known.
+func readAllSized(r io.Reader, length int64, limit int) ([]byte, error) {
+	if length > int64(limit) {
+		return nil, &Error{Status: 413, Code: "RequestEntityTooLarge", Message: "request body too large"}
+	}
+	if length >= 0 {
+		b := make([]byte, length)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, &Error{Status: 400, Code: "IncompleteBody", Message: "request body shorter than Content-Length"}
+		}
+		return b, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if len(b) > limit {
+		return nil, &Error{Status: 413, Code: "RequestEntityTooLarge", Message: "request body too large"}
+	}
+	return b, nil
+}

@@ -88,10 +88,13 @@ func chunkedExampleRequest(body []byte) *http.Request {
 	return r
 }
 
-func signedJSONRequest(t *testing.T, secret string, at time.Time, body string) *http.Request {
+func signedJSONRequest(t *testing.T, secret string, at time.Time, body string, target ...string) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest("POST", "http://127.0.0.1:4566/", strings.NewReader(body))
 	r.Header.Set("X-Amz-Target", "Kinesis_20131202.ListStreams")
+	if len(target) > 0 {
+		r.Header.Set("X-Amz-Target", target[0])
+	}
 	r.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	sum := sha256.Sum256([]byte(body))
 	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: exampleKeyID, SecretAccessKey: secret},
