@@ -80,7 +80,8 @@ func WrapChecksums(r *http.Request) error {
 	}
 	for name, vals := range r.Header {
 		lname := strings.ToLower(name)
-		if !strings.HasPrefix(lname, "x-amz-checksum-") || lname == "x-amz-checksum-type" || lname == "x-amz-checksum-algorithm" {
+		// x-amz-checksum-mode (GetObject) and the others name no checksum value.
+		if !strings.HasPrefix(lname, "x-amz-checksum-") || lname == "x-amz-checksum-type" || lname == "x-amz-checksum-algorithm" || lname == "x-amz-checksum-mode" {
 			continue
 		}
 		w, err := newChecksumWriter(lname)

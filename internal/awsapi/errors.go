@@ -58,6 +58,13 @@ type s3ErrorBody struct {
 // WriteXMLError writes err as S3 does: <Error><Code>...</Code>...</Error>.
 func WriteXMLError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := AsError(err)
+	// The verifying body reader (Verify) fails reads with an auth failure
+	// when a payload hash or chunk signature does not match; S3 handlers
+	// see it only after Verify returned, wrapped in their own errors.
+	var af *authFailure
+	if errors.As(err, &af) {
+		ae = af.xmlError()
+	}
 	if ae.Code == "InternalFailure" {
 		ae = &Error{Code: "InternalError", Message: "We encountered an internal error. Please try again.", Status: http.StatusInternalServerError}
 	}

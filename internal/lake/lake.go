@@ -11,6 +11,14 @@ import (
 	"time"
 )
 
+// Limits S3 imposes and every backend enforces.
+const (
+	MaxKeyLength  = 1024    // bytes of UTF-8
+	MinPartSize   = 5 << 20 // every part but the last of a multipart upload
+	MaxPartNumber = 10000
+	MaxListKeys   = 1000 // per ListObjects page
+)
+
 // Errors every backend returns (wrapped or bare) so callers can map them to
 // protocol errors with errors.Is.
 var (
@@ -26,6 +34,10 @@ var (
 	ErrInvalidKey        = errors.New("invalid object key")
 	ErrKeyTooLong        = errors.New("object key too long")
 	ErrInvalidRange      = errors.New("requested range not satisfiable")
+	// ErrKeyConflict is returned by backends with a hierarchical namespace
+	// (lake/file) when a key would need a path that another key occupies as a
+	// file or as a directory, e.g. "a" and "a/b".
+	ErrKeyConflict = errors.New("key conflicts with an existing object or prefix")
 )
 
 // BucketInfo describes a bucket.
@@ -60,6 +72,27 @@ type PutOptions struct {
 type Range struct {
 	Start, End int64
 	Suffix     int64
+}
+
+// Resolve returns the inclusive byte offsets rng selects in an object of
+// size bytes, or ErrInvalidRange when it selects none, as HTTP and S3 do: an
+// End past the object is clipped, a Suffix longer than the object is the
+// whole object.
+func (rng Range) Resolve(size int64) (start, end int64, err error) {
+	if rng.Suffix > 0 {
+		if size == 0 {
+			return 0, 0, ErrInvalidRange
+		}
+		return max(0, size-rng.Suffix), size - 1, nil
+	}
+	if rng.Start < 0 || rng.Start >= size || (rng.End >= 0 && rng.End < rng.Start) {
+		return 0, 0, ErrInvalidRange
+	}
+	end = rng.End
+	if end < 0 || end >= size {
+		end = size - 1
+	}
+	return rng.Start, end, nil
 }
 
 // ListOptions selects objects for a listing.
