@@ -84,6 +84,9 @@ func AWSConfig(endpoint, id, secret string) aws.Config {
 		BaseEndpoint: aws.String(endpoint),
 		// Tests assert on the first answer; retries would hide errors.
 		RetryMaxAttempts: 1,
+		// What config.LoadDefaultConfig sets: S3 clients send and check checksums.
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
 	}
 }
 
