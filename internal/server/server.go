@@ -11,14 +11,18 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/awsapi/glueapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/kinesisapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/s3api"
+	"github.com/shoal-dev/shoal/internal/catalog"
 	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/lake/file"
+	"github.com/shoal-dev/shoal/internal/meta"
 	"github.com/shoal-dev/shoal/internal/natsjs"
 	"github.com/shoal-dev/shoal/internal/stream"
 )
@@ -35,11 +39,16 @@ type Server struct {
 	js       *natsjs.Server
 	streams  *stream.Service
 	lake     lake.Store
+	meta     *meta.Store
+	catalog  *catalog.Service
 	router   *awsapi.Router
 
 	ln   net.Listener
 	http *http.Server
 	done chan error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New opens every component on cfg.DataDir. Nothing listens until Start.
@@ -81,6 +90,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, fmt.Errorf("lake: %w", err)
 	}
 	s.lake = fileLake
+	if s.meta, err = meta.Open(ctx, filepath.Join(cfg.DataDir, "meta.db")); err != nil {
+		return nil, err
+	}
+	s.catalog = catalog.New(s.meta, catalog.Options{Logger: logger})
 
 	rootARN := fmt.Sprintf("arn:aws:iam::%s:root", cfg.AccountID)
 	verifier := &awsapi.Verifier{Credentials: awsapi.StaticCredentials{
@@ -88,6 +101,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	}}
 	s.router = awsapi.NewRouter(verifier, logger)
 	kinesisapi.Register(s.router, s.streams)
+	glueapi.Register(s.router, s.catalog, glueapi.Options{AccountID: cfg.AccountID, Logger: logger})
 	s.router.HandleS3(s3api.New(s.lake, s3api.Options{Region: cfg.Region, Logger: logger}))
 	return s, nil
 }
@@ -147,8 +161,14 @@ func (s *Server) Config() Config { return s.cfg }
 func (s *Server) Router() *awsapi.Router { return s.router }
 
 // Close stops accepting, lets in-flight requests finish (until ctx ends), then
-// closes components in reverse order of opening.
+// closes components in reverse order of opening. Later calls return the first
+// call's result.
 func (s *Server) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() { s.closeErr = s.close(ctx) })
+	return s.closeErr
+}
+
+func (s *Server) close(ctx context.Context) error {
 	var errs []error
 	if s.http != nil {
 		if err := s.http.Shutdown(ctx); err != nil {
@@ -165,6 +185,12 @@ func (s *Server) Close(ctx context.Context) error {
 
 func (s *Server) closeComponents(ctx context.Context) error {
 	var errs []error
+	if s.catalog != nil {
+		errs = append(errs, s.catalog.Close(ctx))
+	}
+	if s.meta != nil {
+		errs = append(errs, s.meta.Close(ctx))
+	}
 	if s.lake != nil {
 		errs = append(errs, s.lake.Close(ctx))
 	}
