@@ -2,6 +2,9 @@
 package kinesisapi
 
 import (
+	"errors"
+	"net/http"
+
 	"github.com/shoal-dev/shoal/internal/awsapi"
 	"github.com/shoal-dev/shoal/internal/stream"
 )
@@ -9,7 +12,58 @@ import (
 // TargetPrefix is the X-Amz-Target prefix of Kinesis Data Streams.
 const TargetPrefix = "Kinesis_20131202"
 
-// Register adds the Kinesis operations to rt. STUB.
+type api struct{ svc *stream.Service }
+
+// Register adds the Kinesis operations to rt.
 func Register(rt *awsapi.Router, svc *stream.Service) {
-	rt.HandleJSON(TargetPrefix, map[string]awsapi.JSONOp{})
+	a := &api{svc: svc}
+	rt.HandleJSON(TargetPrefix, map[string]awsapi.JSONOp{
+		"CreateStream":                  a.createStream,
+		"DeleteStream":                  a.deleteStream,
+		"DescribeStream":                a.describeStream,
+		"DescribeStreamSummary":         a.describeStreamSummary,
+		"ListStreams":                   a.listStreams,
+		"ListShards":                    a.listShards,
+		"PutRecord":                     a.putRecord,
+		"PutRecords":                    a.putRecords,
+		"GetShardIterator":              a.getShardIterator,
+		"GetRecords":                    a.getRecords,
+		"AddTagsToStream":               a.addTagsToStream,
+		"ListTagsForStream":             a.listTagsForStream,
+		"RemoveTagsFromStream":          a.removeTagsFromStream,
+		"IncreaseStreamRetentionPeriod": a.increaseRetention,
+		"DecreaseStreamRetentionPeriod": a.decreaseRetention,
+		"TagResource":                   a.tagResource,
+		"UntagResource":                 a.untagResource,
+		"ListTagsForResource":           a.listTagsForResource,
+	})
+}
+
+// apiError maps service errors to Kinesis errors.
+func apiError(err error) error {
+	var se *stream.Error
+	if errors.As(err, &se) {
+		status := http.StatusBadRequest
+		if se.Kind == stream.KindInternal {
+			status = http.StatusInternalServerError
+		}
+		return &awsapi.Error{Status: status, Code: string(se.Kind), Message: se.Message}
+	}
+	return err
+}
+
+// resolve returns the stream name a request addresses.
+func (a *api) resolve(t target) (string, error) {
+	name, err := a.svc.ResolveName(t.StreamName, t.StreamARN)
+	return name, apiError(err)
+}
+
+// decode reads the request and runs the member validation.
+func decode(call *awsapi.Call, in any, validate func(v *violations)) error {
+	if err := call.Decode(in); err != nil {
+		return err
+	}
+	var v violations
+	validate(&v)
+	return v.err()
 }
