@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -134,6 +136,28 @@ type Verifier struct {
 	Credentials CredentialSource
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+
+	// keys caches derived signing keys: they change once a day per
+	// secret/region/service, and deriving one costs four HMACs.
+	keys     sync.Map // signingKeyID -> []byte
+	keyCount atomic.Int64
+}
+
+type signingKeyID struct{ secret, date, region, service string }
+
+func (v *Verifier) signingKey(secret, date, region, service string) []byte {
+	id := signingKeyID{secret, date, region, service}
+	if k, ok := v.keys.Load(id); ok {
+		return k.([]byte)
+	}
+	k := signingKey(secret, date, region, service)
+	// Bound the cache: old dates and rotated secrets are simply forgotten.
+	if n := v.keyCount.Add(1); n > 1024 {
+		v.keys.Clear()
+		v.keyCount.Store(0)
+	}
+	v.keys.Store(id, k)
+	return k
 }
 
 type sigParams struct {
@@ -196,7 +220,7 @@ func (v *Verifier) Verify(r *http.Request) (*AuthInfo, error) {
 		r.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	}
 
-	key := signingKey(cred.SecretAccessKey, p.date, p.region, p.service)
+	key := v.signingKey(cred.SecretAccessKey, p.date, p.region, p.service)
 	canonical := canonicalRequest(r, p, payloadHash)
 	scope := p.date + "/" + p.region + "/" + p.service + "/aws4_request"
 	toSign := sigAlgorithm + "\n" + p.amzDate.Format(timeFormat) + "\n" + scope + "\n" + hexSHA256([]byte(canonical))
