@@ -9,6 +9,7 @@ import (
 	"runtime"
 
 	"github.com/shoal-dev/shoal/internal/bench"
+	"github.com/shoal-dev/shoal/internal/serveproc"
 )
 
 // benchCmd runs the data-stream benchmark against a fresh `shoal serve` child
@@ -46,7 +47,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			defer os.RemoveAll(dir)
 		}
-		child, err := bench.StartChild(ctx, self, dir, o.AccessKeyID, o.SecretAccessKey)
+		child, err := serveproc.Start(ctx, self, dir, "SHOAL_ROOT_ACCESS_KEY_ID="+o.AccessKeyID, "SHOAL_ROOT_SECRET_ACCESS_KEY="+o.SecretAccessKey)
 		if err != nil {
 			fmt.Fprintln(stderr, "shoal bench:", err)
 			return 1

@@ -17,7 +17,7 @@ func TestServeShutsDownCleanlyOnSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- p.Cmd.Wait() }()
+	go func() { done <- p.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {

@@ -3,10 +3,8 @@
 package testenv
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -21,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/shoal-dev/shoal/internal/server"
+	"github.com/shoal-dev/shoal/internal/serveproc"
 )
 
 // Test root credentials, fixed so that failures can be reproduced by hand.
@@ -132,80 +131,22 @@ func moduleRoot() string {
 
 // Process is the shoal binary running as a child.
 type Process struct {
-	Cmd      *exec.Cmd
-	Endpoint string
-	DataDir  string
-	stderr   *lockedBuffer
+	*serveproc.Process
+	DataDir string
 }
 
-// StartProcess runs `shoal serve` on dataDir and port 0 and waits until it is
-// ready. Extra environment entries (KEY=VALUE) are appended.
+// StartProcess runs `shoal serve` on dataDir and port 0 with the test root
+// keys and waits until it is ready; it is killed when t ends. Extra
+// environment entries (KEY=VALUE) are appended.
 func StartProcess(t testing.TB, dataDir string, env ...string) *Process {
 	t.Helper()
-	cmd := exec.Command(Binary(t), "serve", "--data-dir", dataDir, "--addr", "127.0.0.1:0", "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "SHOAL_ROOT_ACCESS_KEY_ID="+AccessKeyID, "SHOAL_ROOT_SECRET_ACCESS_KEY="+SecretAccessKey)
-	cmd.Env = append(cmd.Env, env...)
-	stdout, err := cmd.StdoutPipe()
+	env = append([]string{"SHOAL_ROOT_ACCESS_KEY_ID=" + AccessKeyID, "SHOAL_ROOT_SECRET_ACCESS_KEY=" + SecretAccessKey}, env...)
+	p, err := serveproc.Start(context.Background(), Binary(t), dataDir, env...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Process{Cmd: cmd, DataDir: dataDir, stderr: &lockedBuffer{}}
-	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start shoal: %v", err)
-	}
-	t.Cleanup(func() { p.Kill() })
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		endpoint := ""
-		for sc.Scan() {
-			line := sc.Text()
-			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "AWS endpoint:"); ok {
-				endpoint = strings.Fields(rest)[0]
-			}
-			if line == "ready" {
-				ready <- endpoint
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case p.Endpoint = <-ready:
-	case <-time.After(60 * time.Second):
-		p.Kill()
-		t.Fatalf("shoal did not become ready; stderr:\n%s", p.stderr.String())
-	}
-	return p
-}
-
-// Kill sends SIGKILL and waits for the process to exit.
-func (p *Process) Kill() {
-	if p.Cmd.ProcessState != nil {
-		return
-	}
-	_ = p.Cmd.Process.Kill()
-	_ = p.Cmd.Wait()
-}
-
-// Stderr returns what the process logged.
-func (p *Process) Stderr() string { return p.stderr.String() }
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	t.Cleanup(p.Kill)
+	return &Process{Process: p, DataDir: dataDir}
 }
 
 // Eventually polls cond until it holds or the deadline passes.
