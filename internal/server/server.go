@@ -16,10 +16,12 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/awsapi/firehoseapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/glueapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/kinesisapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/s3api"
 	"github.com/shoal-dev/shoal/internal/catalog"
+	"github.com/shoal-dev/shoal/internal/delivery"
 	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/lake/file"
 	"github.com/shoal-dev/shoal/internal/meta"
@@ -41,6 +43,7 @@ type Server struct {
 	lake     lake.Store
 	meta     *meta.Store
 	catalog  *catalog.Service
+	delivery *delivery.Service
 	router   *awsapi.Router
 
 	ln   net.Listener
@@ -94,6 +97,11 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, err
 	}
 	s.catalog = catalog.New(s.meta, catalog.Options{Logger: logger})
+	s.delivery, err = delivery.Open(ctx, s.js.JetStream(), delivery.Options{AccountID: cfg.AccountID, Region: cfg.Region, Logger: logger,
+		Streams: s.streams, Lake: s.lake, Catalog: s.catalog})
+	if err != nil {
+		return nil, fmt.Errorf("delivery streams: %w", err)
+	}
 
 	rootARN := fmt.Sprintf("arn:aws:iam::%s:root", cfg.AccountID)
 	verifier := &awsapi.Verifier{Credentials: awsapi.StaticCredentials{
@@ -102,6 +110,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	s.router = awsapi.NewRouter(verifier, logger)
 	kinesisapi.Register(s.router, s.streams)
 	glueapi.Register(s.router, s.catalog, glueapi.Options{AccountID: cfg.AccountID, Logger: logger})
+	firehoseapi.Register(s.router, s.delivery)
 	s.router.HandleS3(s3api.New(s.lake, s3api.Options{Region: cfg.Region, Logger: logger}))
 	return s, nil
 }
@@ -185,6 +194,9 @@ func (s *Server) close(ctx context.Context) error {
 
 func (s *Server) closeComponents(ctx context.Context) error {
 	var errs []error
+	if s.delivery != nil {
+		errs = append(errs, s.delivery.Close(ctx))
+	}
 	if s.catalog != nil {
 		errs = append(errs, s.catalog.Close(ctx))
 	}
