@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/awsapi/athenaapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/firehoseapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/glueapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/kinesisapi"
@@ -26,6 +27,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/lake/file"
 	"github.com/shoal-dev/shoal/internal/meta"
 	"github.com/shoal-dev/shoal/internal/natsjs"
+	"github.com/shoal-dev/shoal/internal/query"
 	"github.com/shoal-dev/shoal/internal/stream"
 )
 
@@ -43,6 +45,7 @@ type Server struct {
 	lake     lake.Store
 	meta     *meta.Store
 	catalog  *catalog.Service
+	query    *query.Service
 	delivery *delivery.Service
 	router   *awsapi.Router
 
@@ -97,6 +100,11 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, err
 	}
 	s.catalog = catalog.New(s.meta, catalog.Options{Logger: logger})
+	s.query, err = query.Open(ctx, s.meta, s.catalog, s.lake, fileLake, query.Options{Logger: logger,
+		Engine: query.EngineOptions{TempDir: query.TempDir(cfg.DataDir)}})
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
 	s.delivery, err = delivery.Open(ctx, s.js.JetStream(), delivery.Options{AccountID: cfg.AccountID, Region: cfg.Region, Logger: logger,
 		Streams: s.streams, Lake: s.lake, Catalog: s.catalog})
 	if err != nil {
@@ -110,6 +118,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	s.router = awsapi.NewRouter(verifier, logger)
 	kinesisapi.Register(s.router, s.streams)
 	glueapi.Register(s.router, s.catalog, glueapi.Options{AccountID: cfg.AccountID, Logger: logger})
+	athenaapi.Register(s.router, s.query, logger)
 	firehoseapi.Register(s.router, s.delivery)
 	s.router.HandleS3(s3api.New(s.lake, s3api.Options{Region: cfg.Region, Logger: logger}))
 	return s, nil
@@ -194,6 +203,9 @@ func (s *Server) close(ctx context.Context) error {
 
 func (s *Server) closeComponents(ctx context.Context) error {
 	var errs []error
+	if s.query != nil {
+		errs = append(errs, s.query.Close(ctx))
+	}
 	if s.delivery != nil {
 		errs = append(errs, s.delivery.Close(ctx))
 	}
