@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/shoal-dev/shoal/internal/sdkhttp"
 )
 
 // Options sets the workload.
@@ -77,11 +79,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(o.AccessKeyID, o.SecretAccessKey, ""),
 		BaseEndpoint: aws.String(o.Endpoint),
-		// The SDK's default retries, as producers run it; they also cover the
-		// SDK's occasional lost response on loopback (aws/aws-sdk-go-v2#2737),
-		// which can store a batch twice: the read phase reads to the end
-		// rather than counting on exactly the records put.
+		// The SDK's default retries, as producers run it. The read phase reads
+		// to the end rather than counting on exactly the records put, since
+		// a retried batch may be stored twice.
 		RetryMaxAttempts: 3,
+		HTTPClient:       sdkhttp.Client(),
 	})
 	name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	if _, err := client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: &name, ShardCount: aws.Int32(int32(o.Shards))}); err != nil {

@@ -18,8 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/shoal-dev/shoal/internal/server"
+	"github.com/shoal-dev/shoal/internal/sdkhttp"
 	"github.com/shoal-dev/shoal/internal/serveproc"
+	"github.com/shoal-dev/shoal/internal/server"
 )
 
 // Test root credentials, fixed so that failures can be reproduced by hand.
@@ -83,6 +84,7 @@ func AWSConfig(endpoint, id, secret string) aws.Config {
 		BaseEndpoint: aws.String(endpoint),
 		// Tests assert on the first answer; retries would hide errors.
 		RetryMaxAttempts: 1,
+		HTTPClient:       sdkhttp.Client(),
 		// What config.LoadDefaultConfig sets: S3 clients send and check checksums.
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
