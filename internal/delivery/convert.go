@@ -4,9 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type convertOptions struct {
 	tsFormats       []string // Go layouts, or "millis"
 	codec           compress.Codec
 	pageSize        int
+	blockSize       int // row-group size target (Hive's parquet.block.size)
 	dict            bool
 	pageVersion     int
 }
@@ -46,7 +48,7 @@ func (p *plan) compileConversionOptions() error {
 			return invalidArg("SchemaConfiguration.VersionId must be LATEST or a table version number, got %q.", v)
 		}
 	}
-	o := &convertOptions{schemaCfg: *sc, caseInsensitive: true, codec: &parquet.Snappy, pageVersion: 1}
+	o := &convertOptions{schemaCfg: *sc, caseInsensitive: true, codec: &parquet.Snappy, pageVersion: 1, blockSize: defaultBlockSize}
 	switch ds := in.Deserializer; {
 	case ds.OpenXJsonSerDe != nil && ds.HiveJsonSerDe != nil:
 		return invalidArg("Deserializer must specify exactly one of OpenXJsonSerDe and HiveJsonSerDe.")
@@ -101,8 +103,22 @@ func (p *plan) compileConversionOptions() error {
 		}
 		o.pageSize = *ps.PageSizeBytes
 	}
-	if ps.BlockSizeBytes != nil && *ps.BlockSizeBytes < 64<<20 {
-		return invalidArg("ParquetSerDe.BlockSizeBytes must be at least 67108864.")
+	if ps.BlockSizeBytes != nil {
+		if *ps.BlockSizeBytes < 64<<20 {
+			return invalidArg("ParquetSerDe.BlockSizeBytes must be at least 67108864.")
+		}
+		o.blockSize = *ps.BlockSizeBytes
+	}
+	if ps.MaxPaddingBytes != nil {
+		if *ps.MaxPaddingBytes < 0 {
+			return errorf(KindValidation, "1 validation error detected: Value '%d' at 'parquetSerDe.maxPaddingBytes' failed to satisfy constraint: Member must have value greater than or equal to 0", *ps.MaxPaddingBytes)
+		}
+		// Padding would need the writer to know where row groups start
+		// within HDFS blocks; parquet-go has no such option, and adding
+		// bytes behind its back would corrupt the footer's offsets.
+		if *ps.MaxPaddingBytes > 0 {
+			return invalidArg("ParquetSerDe.MaxPaddingBytes %d is not supported by Shoal: its Parquet writer cannot pad row groups to block boundaries; omit it or use 0.", *ps.MaxPaddingBytes)
+		}
 	}
 	o.dict = boolVal(ps.EnableDictionaryCompression, false)
 	p.convert = o
@@ -139,6 +155,9 @@ func goLayout(pattern string) (string, error) {
 	return b.String(), nil
 }
 
+// defaultBlockSize is Firehose's default ParquetSerDe.BlockSizeBytes.
+const defaultBlockSize = 256 << 20
+
 // column is one converted column.
 type column struct {
 	name string
@@ -150,6 +169,7 @@ type column struct {
 type converter struct {
 	opts    *convertOptions
 	cols    []column
+	flat    *flatLayout // nil unless every column is primitive
 	schema  *parquet.Schema
 	table   string // db.table, for error records
 	version string
@@ -160,7 +180,7 @@ func newConverter(o *convertOptions, cols []column, table, version string) *conv
 	for _, c := range cols {
 		g[c.name] = c.typ.node(o.dict)
 	}
-	return &converter{opts: o, cols: cols, schema: parquet.NewSchema("schema", g), table: table, version: version}
+	return &converter{opts: o, cols: cols, flat: newFlatLayout(cols), schema: parquet.NewSchema("schema", g), table: table, version: version}
 }
 
 // row converts one parsed JSON object.
@@ -170,17 +190,7 @@ func (c *converter) row(doc any) (map[string]any, error) {
 		return nil, fmt.Errorf("the record is not a JSON object")
 	}
 	if c.opts.caseInsensitive || c.opts.dotsToUnder {
-		norm := make(map[string]any, len(obj))
-		for k, v := range obj {
-			if c.opts.dotsToUnder {
-				k = strings.ReplaceAll(k, ".", "_")
-			}
-			if c.opts.caseInsensitive {
-				k = strings.ToLower(k)
-			}
-			norm[k] = v
-		}
-		obj = norm
+		obj = c.normalizeKeys(obj)
 	}
 	out := make(map[string]any, len(c.cols))
 	for _, col := range c.cols {
@@ -193,6 +203,34 @@ func (c *converter) row(doc any) (map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// normalizeKeys applies CaseInsensitive and ConvertDotsInJsonKeysToUnderscores.
+// When two members normalize to the same key, the one whose raw key sorts
+// last wins (so an exact lower-case key beats its upper-case variants),
+// rather than whichever map iteration happens to visit last.
+func (c *converter) normalizeKeys(obj map[string]any) map[string]any {
+	norm := make(map[string]any, len(obj))
+	for k, v := range obj {
+		norm[c.normalizeKey(k)] = v
+	}
+	if len(norm) == len(obj) {
+		return norm
+	}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		norm[c.normalizeKey(k)] = obj[k]
+	}
+	return norm
+}
+
+func (c *converter) normalizeKey(k string) string {
+	if c.opts.dotsToUnder {
+		k = strings.ReplaceAll(k, ".", "_")
+	}
+	if c.opts.caseInsensitive {
+		k = strings.ToLower(k)
+	}
+	return k
 }
 
 // value coerces a JSON value as the OpenX SerDe does: numbers from numeric
@@ -470,20 +508,4 @@ func epochTime(n int64) time.Time {
 		return time.UnixMilli(n).UTC()
 	}
 	return time.Unix(n, 0).UTC()
-}
-
-// writeParquet writes rows as one Parquet file.
-func (c *converter) writeParquet(w io.Writer, rows []map[string]any) error {
-	opts := []parquet.WriterOption{c.schema, parquet.Compression(c.opts.codec), parquet.DataPageVersion(c.opts.pageVersion), parquet.CreatedBy("shoal", "", "")}
-	if c.opts.pageSize > 0 {
-		opts = append(opts, parquet.PageBufferSize(c.opts.pageSize))
-	}
-	pw := parquet.NewGenericWriter[map[string]any](w, opts...)
-	if _, err := pw.Write(rows); err != nil {
-		return fmt.Errorf("write parquet rows: %w", err)
-	}
-	if err := pw.Close(); err != nil {
-		return fmt.Errorf("close parquet writer: %w", err)
-	}
-	return nil
 }

@@ -82,6 +82,10 @@ func (w *worker) writeObject(ctx context.Context, b *pbuf) error {
 	switch {
 	case b.errType != "":
 		body.Write(b.data)
+	case w.plan.convert != nil && w.conv.flat != nil:
+		if err := w.conv.writeFlatParquet(&body, &b.flat); err != nil {
+			return err
+		}
 	case w.plan.convert != nil:
 		if err := w.conv.writeParquet(&body, b.rows); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -24,7 +25,8 @@ type plan struct {
 
 	dynamic      bool
 	jq           *gojq.Code
-	jqKeys       []string // keys of an object-literal query, when known
+	jqKeys       []string   // keys of an object-literal query, when known
+	fastJQ       *fastQuery // the query compiled to Go, when its shape allows
 	appendDelim  bool
 	deaggregate  string // "", "JSON" or "DELIMITED"
 	subDelimiter []byte
@@ -121,6 +123,7 @@ func (p *plan) compileJQ(params map[string]string) error {
 		return invalidArg("MetadataExtractionQuery %q cannot be compiled: %v", src, err)
 	}
 	p.jq = code
+	p.fastJQ = compileFastQuery(q)
 	// An object literal names its keys statically, so the prefix can be checked.
 	if q.Term != nil && q.Term.Object != nil && q.Left == nil {
 		keys := []string{}
@@ -182,7 +185,9 @@ func (p *plan) partitionKeys(doc any) (map[string]string, error) {
 		return nil, fmt.Errorf("the query must produce a JSON object, got %T", v)
 	}
 	keys := make(map[string]string, len(obj))
-	for k, val := range obj {
+	// In key order, so that of several bad keys the same one is reported.
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		val := obj[k]
 		switch x := val.(type) {
 		case string:
 			keys[k] = x

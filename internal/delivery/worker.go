@@ -52,7 +52,8 @@ type pbuf struct {
 	firstArrival int64
 	size         int
 	data         []byte           // raw records or error lines
-	rows         []map[string]any // converted records
+	rows         []map[string]any // converted records (nested schemas)
+	flat         rowBuf           // converted records (flat schemas)
 	lastErr      time.Time        // last failed write, for backoff
 }
 
@@ -69,7 +70,8 @@ type worker struct {
 	prog     progress
 	lastRead uint64
 	bufs     map[string]*pbuf
-	active   int // data partitions buffered
+	slots    []*prepSlot // per preparing goroutine
+	active   int         // data partitions buffered
 	dirty    bool
 	purged   time.Time
 }
@@ -206,13 +208,20 @@ func (w *worker) ingest(ctx context.Context, seq uint64, msg []byte) error {
 		workers = 1
 	}
 	outs := make([][]prepared, workers)
+	for len(w.slots) < workers {
+		w.slots = append(w.slots, &prepSlot{})
+	}
+	for _, sl := range w.slots[:workers] {
+		sl.reset()
+	}
 	var wg sync.WaitGroup
 	chunk := (len(recs) + workers - 1) / workers
 	for g := 0; g < workers; g++ {
 		lo, hi := g*chunk, min((g+1)*chunk, len(recs))
 		run := func() {
+			outs[g] = make([]prepared, 0, hi-lo)
 			for _, r := range recs[lo:hi] {
-				outs[g] = w.prepare(conv, convErr, seq, arrival, r.i, r.data, outs[g])
+				outs[g] = w.prepare(w.slots[g], conv, convErr, seq, arrival, r.i, r.data, outs[g])
 			}
 		}
 		if workers == 1 {
@@ -223,9 +232,9 @@ func (w *worker) ingest(ctx context.Context, seq uint64, msg []byte) error {
 		go func() { defer wg.Done(); run() }()
 	}
 	wg.Wait()
-	for _, out := range outs {
+	for g, out := range outs {
 		for k := range out {
-			w.apply(&out[k])
+			w.apply(w.slots[g], &out[k])
 		}
 	}
 	return nil
@@ -239,6 +248,7 @@ type prepared struct {
 	pid     string
 	keys    map[string]string
 	row     map[string]any
+	cells   []uint64 // flat row; byte cells point into its slot's strs
 	errType string
 	errCode string
 	errMsg  string
@@ -246,50 +256,66 @@ type prepared struct {
 }
 
 // prepare runs the processors and conversion on one put record; it touches
-// no worker state, so records are prepared concurrently.
-func (w *worker) prepare(conv *converter, convErr error, seq uint64, arrival int64, i int, data []byte, out []prepared) []prepared {
-	subs, err := w.plan.splitRecord(data)
+// no worker state but its slot, so records are prepared concurrently.
+func (w *worker) prepare(sl *prepSlot, conv *converter, convErr error, seq uint64, arrival int64, i int, data []byte, out []prepared) []prepared {
+	subs := [][]byte{data}
+	var err error
+	if w.plan.deaggregate != "" {
+		subs, err = w.plan.splitRecord(data)
+	}
 	if err != nil {
 		return append(out, prepared{p: pos{seq, uint64(i) << 16}, arrival: arrival, data: data,
 			errType: "processing-failed", errCode: "RecordDeAggregation.Failed", errMsg: err.Error()})
 	}
 	for j, sub := range subs {
 		r := prepared{p: pos{seq, uint64(i)<<16 | uint64(j&0xffff)}, arrival: arrival, data: sub}
-		var doc any
-		if w.plan.dynamic {
-			if doc, err = decodeJSON(sub); err != nil {
-				r.errType, r.errCode, r.errMsg = "partitioning-failed", "DynamicPartitioning.MetadataExtractionFailed", "Non JSON record provided"
-				out = append(out, r)
-				continue
-			}
-			if r.keys, err = w.plan.partitionKeys(doc); err != nil {
-				r.errType, r.errCode, r.errMsg = "partitioning-failed", "DynamicPartitioning.MetadataExtractionFailed", err.Error()
-				out = append(out, r)
-				continue
-			}
-			r.pid = partitionID(r.keys)
-		}
-		if w.plan.convert != nil {
-			err := convErr
-			if err == nil && doc == nil {
-				if doc, err = decodeJSON(sub); err != nil {
-					err = fmt.Errorf("The given JSON is malformed: %v", err)
-				}
-			}
-			if err == nil {
-				r.row, err = conv.row(doc)
-			}
-			if err != nil {
-				r.convErr = err
-			}
+		if !w.prepareFast(sl, conv, convErr, &r) {
+			w.prepareGeneral(sl, conv, convErr, &r)
 		}
 		out = append(out, r)
 	}
 	return out
 }
 
+// prepareGeneral decodes the record into maps and runs gojq and the map
+// converter: every record the fast path declines is decided here.
+func (w *worker) prepareGeneral(sl *prepSlot, conv *converter, convErr error, r *prepared) {
+	var doc any
+	var err error
+	if w.plan.dynamic {
+		if doc, err = decodeJSON(r.data); err != nil {
+			r.errType, r.errCode, r.errMsg = "partitioning-failed", "DynamicPartitioning.MetadataExtractionFailed", "Non JSON record provided"
+			return
+		}
+		if r.keys, err = w.plan.partitionKeys(doc); err != nil {
+			r.errType, r.errCode, r.errMsg = "partitioning-failed", "DynamicPartitioning.MetadataExtractionFailed", err.Error()
+			return
+		}
+		r.pid = partitionID(r.keys)
+	}
+	if w.plan.convert == nil {
+		return
+	}
+	err = convErr
+	if err == nil && doc == nil {
+		if doc, err = decodeJSON(r.data); err != nil {
+			err = fmt.Errorf("The given JSON is malformed: %v", err)
+		}
+	}
+	if err == nil {
+		r.row, err = conv.row(doc)
+	}
+	if err == nil && conv.flat != nil {
+		r.cells, err = conv.rowFromMap(r.row, &sl.rows)
+		r.row = nil
+	}
+	if err != nil {
+		r.convErr = err
+	}
+}
+
 // apply buffers one prepared record, or sends it to the error output.
-func (w *worker) apply(r *prepared) {
+func (w *worker) apply(sl *prepSlot, r *prepared) {
 	if r.errType != "" {
 		w.addError(r.p, r.arrival, r.data, r.errType, r.errCode, r.errMsg)
 		return
@@ -313,6 +339,11 @@ func (w *worker) apply(r *prepared) {
 		w.active++
 	}
 	b.last = r.p
+	if r.cells != nil {
+		b.flat.appendRow(w.conv.flat.kinds, r.cells, sl.rows.strs)
+		b.size += len(r.data)
+		return
+	}
 	if r.row != nil {
 		b.rows = append(b.rows, r.row)
 		b.size += len(r.data)
