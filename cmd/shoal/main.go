@@ -15,6 +15,8 @@ const usage = `shoal: a streaming-analytics pipeline in one binary.
 
 Usage:
   shoal serve [flags]   run the server (AWS-compatible APIs on one port)
+  shoal demo [flags]    run the store-inventory workshop end to end, embedded
+  shoal sim inventory   put simulated stock checks into a delivery or data stream
   shoal bench [flags]   benchmark the data-stream API over HTTP (see 'shoal bench -h')
   shoal version         print the version
 
@@ -33,6 +35,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return demo(ctx, args[1:], stdout, stderr)
+	case "sim":
+		return simCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":

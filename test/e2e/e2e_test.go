@@ -28,21 +28,22 @@ func cliOrSkip(t *testing.T, path, want string) string {
 	return ""
 }
 
-func runScript(t *testing.T, cli string) {
-	cmd := exec.Command("bash", "aws_cli.sh", testenv.Binary(t), cli)
+// runScript runs a script of this folder with the built binary and a CLI.
+func runScript(t *testing.T, script, cli string) {
+	cmd := exec.Command("bash", script, testenv.Binary(t), cli)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
 	if err != nil {
-		t.Fatalf("aws_cli.sh with %s: %v", cli, err)
+		t.Fatalf("%s with %s: %v", script, cli, err)
 	}
 }
 
 // Debian's awscli package is the AWS CLI v2 most users run.
 func TestAWSCLIv2(t *testing.T) {
-	runScript(t, cliOrSkip(t, "/usr/bin/aws", "aws-cli/2."))
+	runScript(t, "aws_cli.sh", cliOrSkip(t, "/usr/bin/aws", "aws-cli/2."))
 }
 
 // The pip AWS CLI v1 is first on PATH on this machine image.
 func TestAWSCLIv1(t *testing.T) {
-	runScript(t, cliOrSkip(t, "aws", "aws-cli/1."))
+	runScript(t, "aws_cli.sh", cliOrSkip(t, "aws", "aws-cli/1."))
 }
