@@ -16,7 +16,7 @@ import (
 )
 
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set.
-const defaultMemoryLimit = 192 << 20
+const defaultMemoryLimit = 160 << 20
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
