@@ -22,7 +22,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		configPath = fs.String("config", "", "YAML config file (keys: data_dir, addr, account_id, region, fsync, fsync_interval, nats_url, nats_listen)")
+		configPath = fs.String("config", "", "YAML config file (keys: data_dir, addr, account_id, region, fsync, fsync_interval, nats_url, nats_listen, query_memory_limit, query_threads, query_max_concurrent)")
 		dataDir    = fs.String("data-dir", "", "data directory (default ./shoal-data; env SHOAL_DATA_DIR)")
 		addr       = fs.String("addr", "", "AWS API listen address (default 127.0.0.1:4566; env SHOAL_ADDR)")
 		fsync      = fs.String("fsync", "", "fsync policy: interval (default) or always (env SHOAL_FSYNC)")

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,13 @@ type Config struct {
 	NATSURL    string `yaml:"nats_url"`
 	NATSListen string `yaml:"nats_listen"`
 
+	// Query engine (Athena): DuckDB's memory_limit (e.g. "1GB"), its worker
+	// threads (0: one per CPU) and how many queries run at once (more wait
+	// in QUEUED).
+	QueryMemoryLimit   string `yaml:"query_memory_limit"`
+	QueryThreads       int    `yaml:"query_threads"`
+	QueryMaxConcurrent int    `yaml:"query_max_concurrent"`
+
 	// Root credentials; when empty they are loaded from (or generated into)
 	// the data dir. Not read from the YAML file, so secrets stay out of it.
 	RootAccessKeyID     string `yaml:"-"`
@@ -37,12 +45,14 @@ type Config struct {
 // Defaults returns the configuration used when nothing is set.
 func Defaults() Config {
 	return Config{
-		DataDir:       "./shoal-data",
-		Addr:          "127.0.0.1:4566",
-		AccountID:     "000000000000",
-		Region:        "us-east-1",
-		Fsync:         "interval",
-		FsyncInterval: time.Second,
+		DataDir:            "./shoal-data",
+		Addr:               "127.0.0.1:4566",
+		AccountID:          "000000000000",
+		Region:             "us-east-1",
+		Fsync:              "interval",
+		FsyncInterval:      time.Second,
+		QueryMemoryLimit:   "1GB",
+		QueryMaxConcurrent: 4,
 	}
 }
 
@@ -71,6 +81,7 @@ func (c *Config) envVars() map[string]*string {
 		"SHOAL_FSYNC":                  &c.Fsync,
 		"SHOAL_NATS_URL":               &c.NATSURL,
 		"SHOAL_NATS_LISTEN":            &c.NATSListen,
+		"SHOAL_QUERY_MEMORY_LIMIT":     &c.QueryMemoryLimit,
 		"SHOAL_ROOT_ACCESS_KEY_ID":     &c.RootAccessKeyID,
 		"SHOAL_ROOT_SECRET_ACCESS_KEY": &c.RootSecretAccessKey,
 	}
@@ -81,6 +92,15 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	for name, field := range c.envVars() {
 		if v, ok := lookup(name); ok && v != "" {
 			*field = v
+		}
+	}
+	for name, field := range map[string]*int{"SHOAL_QUERY_THREADS": &c.QueryThreads, "SHOAL_QUERY_MAX_CONCURRENT": &c.QueryMaxConcurrent} {
+		if v, ok := lookup(name); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			*field = n
 		}
 	}
 	if v, ok := lookup("SHOAL_FSYNC_INTERVAL"); ok && v != "" {
@@ -103,6 +123,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("account id must be 12 digits, not %q", c.AccountID)
+	}
+	if c.QueryThreads < 0 || c.QueryMaxConcurrent < 1 {
+		return fmt.Errorf("query_threads must be >= 0 and query_max_concurrent >= 1")
 	}
 	if (c.RootAccessKeyID == "") != (c.RootSecretAccessKey == "") {
 		return fmt.Errorf("set both SHOAL_ROOT_ACCESS_KEY_ID and SHOAL_ROOT_SECRET_ACCESS_KEY, or neither")

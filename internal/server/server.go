@@ -101,7 +101,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	}
 	s.catalog = catalog.New(s.meta, catalog.Options{Logger: logger})
 	s.query, err = query.Open(ctx, s.meta, s.catalog, s.lake, fileLake, query.Options{Logger: logger,
-		Engine: query.EngineOptions{TempDir: query.TempDir(cfg.DataDir)}})
+		MaxConcurrent: cfg.QueryMaxConcurrent,
+		Engine: query.EngineOptions{TempDir: query.TempDir(cfg.DataDir),
+			MemoryLimit: cfg.QueryMemoryLimit, Threads: cfg.QueryThreads}})
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
