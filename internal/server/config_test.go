@@ -18,14 +18,14 @@ func TestConfigPrecedence(t *testing.T) {
 	if err := cfg.LoadFile(path); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"SHOAL_ADDR": "127.0.0.1:7777", "SHOAL_FSYNC_INTERVAL": "250ms"}
+	env := map[string]string{"SHOAL_ADDR": "127.0.0.1:7777", "SHOAL_FSYNC_INTERVAL": "250ms", "SHOAL_QUERY_THREADS": "3"}
 	if err := cfg.ApplyEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.DataDir != "/from/file" || cfg.Region != "eu-west-1" || cfg.Fsync != "always" {
 		t.Errorf("file values not applied: %+v", cfg)
 	}
-	if cfg.Addr != "127.0.0.1:7777" || cfg.FsyncInterval != 250*time.Millisecond {
+	if cfg.Addr != "127.0.0.1:7777" || cfg.FsyncInterval != 250*time.Millisecond || cfg.QueryThreads != 3 {
 		t.Errorf("env did not override the file: %+v", cfg)
 	}
 	if cfg.AccountID != "000000000000" {
@@ -49,6 +49,7 @@ func TestConfigRejectsUnknownKeysAndBadValues(t *testing.T) {
 		func(c *Config) { c.Fsync = "sometimes" },
 		func(c *Config) { c.AccountID = "12" },
 		func(c *Config) { c.RootAccessKeyID = "only-the-id" },
+		func(c *Config) { c.QueryMaxConcurrent = 0 },
 	} {
 		c := Defaults()
 		mutate(&c)
