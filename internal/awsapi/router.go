@@ -188,3 +188,20 @@ func writeJSONError(w http.ResponseWriter, r *http.Request, codec *Codec, err er
 	w.WriteHeader(ae.Status)
 	_, _ = w.Write(body)
 }
+
+// Op adapts a typed handler to a JSONOp: it decodes the request into In
+// (rejecting unknown fields), runs fn, and passes fn's error through mapErr,
+// which turns service errors into the API's exceptions.
+func Op[In any](fn func(ctx context.Context, in *In) (any, error), mapErr func(ctx context.Context, op string, err error) error) JSONOp {
+	return func(ctx context.Context, call *Call) (any, error) {
+		in := new(In)
+		if err := call.Decode(in); err != nil {
+			return nil, err
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, mapErr(ctx, call.Operation, err)
+		}
+		return out, nil
+	}
+}

@@ -58,17 +58,7 @@ func Register(rt *awsapi.Router, svc *query.Service, logger *slog.Logger) {
 // handle decodes the request into In, runs fn and maps service errors onto
 // Athena's exceptions.
 func handle[In any](a *api, fn func(ctx context.Context, in *In) (any, error)) awsapi.JSONOp {
-	return func(ctx context.Context, call *awsapi.Call) (any, error) {
-		in := new(In)
-		if err := call.Decode(in); err != nil {
-			return nil, err
-		}
-		out, err := fn(ctx, in)
-		if err != nil {
-			return nil, a.apiError(ctx, call.Operation, err)
-		}
-		return out, nil
-	}
+	return awsapi.Op(fn, a.apiError)
 }
 
 type empty struct{}

@@ -69,17 +69,7 @@ func Register(rt *awsapi.Router, svc *catalog.Service, opts Options) {
 // handle decodes the request into In, runs fn and maps catalog errors onto
 // Glue's exceptions.
 func handle[In any](a *api, fn func(ctx context.Context, in *In) (any, error)) awsapi.JSONOp {
-	return func(ctx context.Context, call *awsapi.Call) (any, error) {
-		in := new(In)
-		if err := call.Decode(in); err != nil {
-			return nil, err
-		}
-		out, err := fn(ctx, in)
-		if err != nil {
-			return nil, a.apiError(ctx, call.Operation, err)
-		}
-		return out, nil
-	}
+	return awsapi.Op(fn, a.apiError)
 }
 
 // empty is the body of operations that return nothing.
