@@ -95,7 +95,7 @@ func printBanner(w io.Writer, srv *server.Server) {
 	cfg := srv.Config()
 	id, secret := srv.RootCredentials()
 	fmt.Fprintf(w, "shoal %s\n", version)
-	fmt.Fprintf(w, "  AWS endpoint:   %s   (Kinesis, S3, Glue; region %s, account %s)\n", srv.Endpoint(), cfg.Region, cfg.AccountID)
+	fmt.Fprintf(w, "  AWS endpoint:   %s   (Kinesis, Firehose, S3, Glue, Athena; region %s, account %s)\n", srv.Endpoint(), cfg.Region, cfg.AccountID)
 	fmt.Fprintf(w, "  data dir:       %s   (fsync %s)\n", cfg.DataDir, cfg.Fsync)
 	fmt.Fprintf(w, "  access key id:  %s\n", id)
 	if srv.NewRoot {
