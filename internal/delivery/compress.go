@@ -58,8 +58,12 @@ func compressData(dst *bytes.Buffer, format string, data []byte, name string) er
 		return sw.Close()
 	case "HADOOP_SNAPPY":
 		// Hadoop's block format: per block, the uncompressed length, then
-		// per chunk its compressed length and raw snappy bytes.
-		const block = 256 << 10
+		// per chunk its compressed length and raw snappy bytes. Blocks are
+		// as big as Hadoop's SnappyCodec makes them: its 256 KiB buffer less
+		// snappy's worst-case overhead (bufferSize/6 + 32), so that even an
+		// incompressible block's chunk fits the decompressor's 256 KiB buffer.
+		const bufferSize = 256 << 10
+		const block = bufferSize - (bufferSize/6 + 32)
 		for off := 0; off < len(data) || off == 0; off += block {
 			chunk := data[off:min(off+block, len(data))]
 			enc := s2.EncodeSnappy(nil, chunk)

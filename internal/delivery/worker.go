@@ -330,8 +330,10 @@ func (w *worker) apply(sl *prepSlot, r *prepared) {
 	b := w.bufs[r.pid]
 	if b == nil {
 		if w.plan.dynamic && w.active >= MaxActivePartitions {
-			w.addError(r.p, r.arrival, r.data, "partitioning-failed", "DynamicPartitioning.ActivePartitionsLimitExceeded",
-				fmt.Sprintf("The number of active partitions exceeds the limit of %d.", MaxActivePartitions))
+			// Firehose delivers records beyond the limit to the error
+			// prefix under the type activePartitionExceeded.
+			w.addError(r.p, r.arrival, r.data, "activePartitionExceeded", "DynamicPartitioning.ActivePartitionsLimitExceeded",
+				"The number of active partitions has exceeded the configured limit")
 			return
 		}
 		b = &pbuf{id: r.pid, keys: r.keys, first: r.p, firstArrival: r.arrival}
