@@ -240,6 +240,9 @@ func (w *worker) ingest(ctx context.Context, seq uint64, msg []byte) error {
 	return nil
 }
 
+// maxSubRecords is how many sub-records one de-aggregated record may hold.
+const maxSubRecords = 1 << 16
+
 // prepared is one (sub-)record after processing, ready to buffer.
 type prepared struct {
 	p       pos
@@ -262,13 +265,18 @@ func (w *worker) prepare(sl *prepSlot, conv *converter, convErr error, seq uint6
 	var err error
 	if w.plan.deaggregate != "" {
 		subs, err = w.plan.splitRecord(data)
+		// A position keeps 16 bits for the sub-record index; a record that
+		// splits into more fails whole rather than reuse positions.
+		if err == nil && len(subs) > maxSubRecords {
+			err = fmt.Errorf("the record splits into %d sub-records; at most %d are supported", len(subs), maxSubRecords)
+		}
 	}
 	if err != nil {
 		return append(out, prepared{p: pos{seq, uint64(i) << 16}, arrival: arrival, data: data,
 			errType: "processing-failed", errCode: "RecordDeAggregation.Failed", errMsg: err.Error()})
 	}
 	for j, sub := range subs {
-		r := prepared{p: pos{seq, uint64(i)<<16 | uint64(j&0xffff)}, arrival: arrival, data: sub}
+		r := prepared{p: pos{seq, uint64(i)<<16 | uint64(j)}, arrival: arrival, data: sub}
 		if !w.prepareFast(sl, conv, convErr, &r) {
 			w.prepareGeneral(sl, conv, convErr, &r)
 		}
