@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	// Firehose's CustomTimeZone must work on hosts without a zone database.
-	_ "time/tzdata"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	// CustomTimeZone must work on hosts without a zone database.
+	_ "time/tzdata"
 )
 
 // Firehose limits.

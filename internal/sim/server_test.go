@@ -3,7 +3,6 @@ package sim_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"regexp"
 	"testing"
 	"time"
@@ -146,9 +145,6 @@ func TestReferencePipeline(t *testing.T) {
 	var res *sim.QueryResult
 	testenv.Eventually(t, 20*time.Second, "the planning query to see every record", func() bool {
 		res, err = sim.Query(ctx, cfg, sim.PlanningQuery, p.Database, "s3://"+p.Bucket+"/athena-results/", 3)
-		if errors.Is(err, sim.ErrAthenaUnavailable) {
-			t.Skip(err)
-		}
 		if err != nil {
 			t.Fatal(err)
 		}
