@@ -8,31 +8,8 @@
 set -euo pipefail
 
 shoal=${1:?usage: workshop.sh SHOAL_BINARY [AWS_CLI]}
-aws_bin=$(command -v "${2:-/usr/bin/aws}") || { echo "FAIL: no AWS CLI ${2:-/usr/bin/aws}"; exit 1; }
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export AWS_ACCESS_KEY_ID=AKIAWORKSHOPKEY00001
-export AWS_SECRET_ACCESS_KEY=workshopSecretKeyWorkshopSecretKey000001
-export AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER=""
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-SHOAL_ROOT_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID SHOAL_ROOT_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
-  "$shoal" serve --data-dir "$work/data" --addr 127.0.0.1:0 --log-level warn >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 1 300); do
-  grep -q '^ready$' "$work/server.out" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err"; echo "FAIL: server exited"; exit 1; }
-  sleep 0.1
-done
-endpoint=$(awk '/AWS endpoint:/ {print $3}' "$work/server.out")
-[ -n "$endpoint" ] || { echo "FAIL: no endpoint in server output"; cat "$work/server.out"; exit 1; }
-aws() { "$aws_bin" --endpoint-url "$endpoint" "$@"; }
+. "$(dirname "$0")/lib.sh"
+start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAWORKSHOPKEY00001 workshopSecretKeyWorkshopSecretKey000001
 ok() { echo "ok - $*"; }
 fail() {
   echo "FAIL - $*"
