@@ -153,8 +153,13 @@ func (w *worker) loop(ctx context.Context) error {
 		return fmt.Errorf("consume delivery stream: %w", err)
 	}
 	defer cc.Stop()
+	// The ticker retries failed writes and saves progress; the deadline
+	// timer fires when the oldest buffer's interval ends, so objects are
+	// written on time rather than up to a tick late.
 	tick := time.NewTicker(w.svc.opts.TickInterval)
 	defer tick.Stop()
+	deadline := time.NewTimer(time.Hour)
+	defer deadline.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -167,7 +172,11 @@ func (w *worker) loop(ctx context.Context) error {
 			if err := w.ingest(ctx, md.Sequence.Stream, m.Data()); err != nil {
 				return err
 			}
-			if err := w.flush(ctx, false); err != nil {
+			if err := w.flush(ctx, w.plan.interval == 0); err != nil {
+				return err
+			}
+		case <-deadline.C:
+			if err := w.flush(ctx, true); err != nil {
 				return err
 			}
 		case <-tick.C:
@@ -175,7 +184,20 @@ func (w *worker) loop(ctx context.Context) error {
 				return err
 			}
 		}
+		deadline.Reset(w.untilNextDeadline())
 	}
+}
+
+// untilNextDeadline is how long until the oldest buffer's interval ends (an
+// hour when nothing is buffered; the ticker covers buffers awaiting a retry).
+func (w *worker) untilNextDeadline() time.Duration {
+	next := time.Hour
+	for _, b := range w.bufs {
+		if d := time.Until(time.UnixMilli(b.firstArrival).Add(w.plan.interval)); d < next {
+			next = d
+		}
+	}
+	return max(next, 0)
 }
 
 // ingest buffers one message's records. Parsing, JQ and conversion run on
