@@ -94,21 +94,8 @@ func (s *Service) listExecutionIDs(ctx context.Context, workgroup, token string,
 		offset = n
 	}
 	var ids []string
-	err := s.store.View(ctx, func(tx *meta.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id FROM query_executions WHERE workgroup = ? ORDER BY submitted DESC, id LIMIT ? OFFSET ?`, workgroup, max+1, offset)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
-	})
+	err := s.listSpecs(ctx, `SELECT id FROM query_executions WHERE workgroup = ? ORDER BY submitted DESC, id LIMIT ? OFFSET ?`,
+		func(id string) error { ids = append(ids, id); return nil }, workgroup, max+1, offset)
 	if err != nil {
 		return nil, "", fmt.Errorf("list executions: %w", err)
 	}
@@ -122,21 +109,8 @@ func (s *Service) listExecutionIDs(ctx context.Context, workgroup, token string,
 // failInterrupted marks executions a previous run left unfinished.
 func (s *Service) failInterrupted(ctx context.Context) error {
 	var specs []string
-	err := s.store.View(ctx, func(tx *meta.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT spec FROM query_executions WHERE state IN (?, ?)`, StateQueued, StateRunning)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var spec string
-			if err := rows.Scan(&spec); err != nil {
-				return err
-			}
-			specs = append(specs, spec)
-		}
-		return rows.Err()
-	})
+	err := s.listSpecs(ctx, `SELECT spec FROM query_executions WHERE state IN (?, ?)`,
+		func(spec string) error { specs = append(specs, spec); return nil }, StateQueued, StateRunning)
 	if err != nil {
 		return fmt.Errorf("find interrupted executions: %w", err)
 	}
@@ -198,24 +172,13 @@ func (s *Service) saveWorkGroup(ctx context.Context, wg *WorkGroup, create bool)
 
 func (s *Service) listWorkGroups(ctx context.Context) ([]WorkGroup, error) {
 	var out []WorkGroup
-	err := s.store.View(ctx, func(tx *meta.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT spec FROM query_workgroups ORDER BY name`)
-		if err != nil {
+	err := s.listSpecs(ctx, `SELECT spec FROM query_workgroups ORDER BY name`, func(spec string) error {
+		var wg WorkGroup
+		if err := decode(spec, &wg); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var spec string
-			if err := rows.Scan(&spec); err != nil {
-				return err
-			}
-			var wg WorkGroup
-			if err := decode(spec, &wg); err != nil {
-				return err
-			}
-			out = append(out, wg)
-		}
-		return rows.Err()
+		out = append(out, wg)
+		return nil
 	})
 	return out, err
 }
@@ -250,6 +213,7 @@ func (s *Service) loadSpec(ctx context.Context, query string, v any, args ...any
 	return true, decode(spec, v)
 }
 
+// listSpecs runs a query selecting one text column and calls each per row.
 func (s *Service) listSpecs(ctx context.Context, query string, each func(spec string) error, args ...any) error {
 	return s.store.View(ctx, func(tx *meta.Tx) error {
 		rows, err := tx.Query(ctx, query, args...)
