@@ -35,7 +35,7 @@ Flags:
 
 // demoOptions are the demo's flags.
 type demoOptions struct {
-	dataDir, addr, bucket, logLevel string
+	dataDir, addr, consoleAddr, bucket, logLevel string
 	rate                            float64
 	stores, products                int
 	bufferInterval, queryEvery      time.Duration
@@ -48,6 +48,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, demoUsage); fs.PrintDefaults() }
 	fs.StringVar(&o.dataDir, "data-dir", "./shoal-demo-data", "data directory, kept between runs (apart from serve's ./shoal-data)")
 	fs.StringVar(&o.addr, "addr", "", "AWS API listen address (default 127.0.0.1:4566; env SHOAL_ADDR; port 0 picks a free one)")
+	fs.StringVar(&o.consoleAddr, "console-addr", "", "web console listen address (default 127.0.0.1:4580; env SHOAL_CONSOLE_ADDR)")
 	fs.StringVar(&o.bucket, "bucket", "shoal-inventory", "bucket of the pipeline")
 	fs.Float64Var(&o.rate, "rate", 20, "stock checks per second from the simulator")
 	fs.IntVar(&o.stores, "stores", 10, "simulated stores")
@@ -80,6 +81,9 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.addr != "" {
 		cfg.Addr = o.addr
 	}
+	if o.consoleAddr != "" {
+		cfg.ConsoleAddr = o.consoleAddr
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -96,7 +100,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	if err := srv.Start(); err != nil {
-		fmt.Fprintf(stderr, "shoal demo: %v (is another shoal running? try --addr 127.0.0.1:0)\n", err)
+		fmt.Fprintf(stderr, "shoal demo: %v (is another shoal running? try --addr 127.0.0.1:0 --console-addr 127.0.0.1:0)\n", err)
 		return 1
 	}
 	if err := runDemo(ctx, srv, o, stdout, logger); err != nil {
@@ -159,6 +163,9 @@ func printDemoBanner(w io.Writer, srv *server.Server, p sim.Pipeline, created []
 	ep := srv.Endpoint()
 	fmt.Fprintf(w, "shoal %s demo: the store-inventory workshop\n", version)
 	fmt.Fprintf(w, "  AWS endpoint:  %s   (region %s, account %s)\n", ep, cfg.Region, cfg.AccountID)
+	if u := srv.ConsoleURL(); u != "" {
+		fmt.Fprintf(w, "  console:       %s   (sign in with access key id %s and secret key %s)\n", u, id, secret)
+	}
 	fmt.Fprintf(w, "  data dir:      %s\n", cfg.DataDir)
 	if len(created) > 0 {
 		fmt.Fprintf(w, "  created:       %s\n", strings.Join(created, ", "))

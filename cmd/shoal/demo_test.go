@@ -36,7 +36,7 @@ func runDemoUntil(t *testing.T, dir string, re *regexp.Regexp) string {
 	var stdout, stderr syncBuffer
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, []string{"demo", "--data-dir", dir, "--addr", "127.0.0.1:0", "--rate", "100", "--query-every", "500ms"}, &stdout, &stderr)
+		code <- run(ctx, []string{"demo", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--rate", "100", "--query-every", "500ms"}, &stdout, &stderr)
 	}()
 	deadline := time.After(60 * time.Second)
 	for !re.MatchString(stdout.String()) {

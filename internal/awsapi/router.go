@@ -86,20 +86,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	target := r.Header.Get("X-Amz-Target")
 	isJSON := target != ""
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			rt.Logger.Error("panic serving request", "request_id", id, "target", target, "path", r.URL.Path, "panic", fmt.Sprint(v))
-			internal := errors.New("panic")
-			if isJSON {
-				writeJSONError(w, r, codecFor(r), internal)
-			} else {
-				WriteXMLError(w, r, internal)
-			}
-		}
-	}()
+	defer rt.recoverPanic(w, r, id, target)
 
 	auth, err := rt.Verifier.Verify(r)
 	if err != nil {
@@ -121,9 +108,41 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	r = r.WithContext(context.WithValue(ctx, authKey, auth))
+	rt.dispatch(w, r.WithContext(context.WithValue(ctx, authKey, auth)), target)
+}
 
-	if isJSON {
+// ServeAs serves a request already authenticated as auth, skipping SigV4:
+// the console signs users in itself and then calls the same operations.
+func (rt *Router) ServeAs(w http.ResponseWriter, r *http.Request, auth *AuthInfo) {
+	id := uuid.NewString()
+	w.Header().Set("x-amzn-RequestId", id)
+	w.Header().Set("x-amz-request-id", id)
+	ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), authKey, auth)
+	target := r.Header.Get("X-Amz-Target")
+	defer rt.recoverPanic(w, r, id, target)
+	rt.dispatch(w, r.WithContext(ctx), target)
+}
+
+// recoverPanic contains a handler's panic: it is logged and answered as an
+// internal error in the request's protocol.
+func (rt *Router) recoverPanic(w http.ResponseWriter, r *http.Request, id, target string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	rt.Logger.Error("panic serving request", "request_id", id, "target", target, "path", r.URL.Path, "panic", fmt.Sprint(v))
+	if target != "" {
+		writeJSONError(w, r, codecFor(r), errors.New("panic"))
+	} else {
+		WriteXMLError(w, r, errors.New("panic"))
+	}
+}
+
+func (rt *Router) dispatch(w http.ResponseWriter, r *http.Request, target string) {
+	if target != "" {
 		rt.serveJSON(w, r, target)
 		return
 	}

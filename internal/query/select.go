@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -25,31 +26,48 @@ type prepared struct {
 // to the query's connection, holding the table's scan with the
 // partitions the WHERE clause leaves.
 func (s *Service) prepareSelect(ctx context.Context, e *Execution, toks []token) (*prepared, error) {
+	return s.prepareSelectWith(ctx, e, toks, nil)
+}
+
+// prepareSelectWith is prepareSelect where unqualified names in relations
+// read those Parquet files instead of catalog tables.
+func (s *Service) prepareSelectWith(ctx context.Context, e *Execution, toks []token, relations map[string]string) (*prepared, error) {
 	refs := findTableRefs(toks)
 	p := &prepared{}
 	var out []token
 	prev := 0
 	for i, ref := range refs {
-		t, err := s.lookupTable(ctx, e, toks[ref.start], ref.parts)
-		if err != nil {
-			return nil, err
-		}
-		filter := s.pruneFilter(ref, t, len(refs) == 1)
-		src, err := s.resolveTable(ctx, t, filter)
-		if err != nil {
-			return nil, err
-		}
 		name := fmt.Sprintf("__shoal_%d", i)
-		p.views = append(p.views, "CREATE OR REPLACE TEMP VIEW "+quoteIdent(name)+" AS "+src.sql)
+		var tableName string
+		if path, ok := relationPath(relations, ref.parts); ok {
+			tableName = ref.parts[0]
+			p.views = append(p.views, "CREATE OR REPLACE TEMP VIEW "+quoteIdent(name)+" AS SELECT * FROM read_parquet("+quoteString(path)+")")
+			p.tables = append(p.tables, tableName)
+			if fi, err := os.Stat(path); err == nil {
+				p.scanned += fi.Size()
+			}
+		} else {
+			t, err := s.lookupTable(ctx, e, toks[ref.start], ref.parts)
+			if err != nil {
+				return nil, err
+			}
+			filter := s.pruneFilter(ref, t, len(refs) == 1)
+			src, err := s.resolveTable(ctx, t, filter)
+			if err != nil {
+				return nil, err
+			}
+			tableName = t.Name
+			p.views = append(p.views, "CREATE OR REPLACE TEMP VIEW "+quoteIdent(name)+" AS "+src.sql)
+			p.tables = append(p.tables, t.DatabaseName+"."+t.Name)
+			p.scanned += src.bytes
+		}
 		p.names = append(p.names, name)
-		p.tables = append(p.tables, t.DatabaseName+"."+t.Name)
-		p.scanned += src.bytes
 		out = append(out, toks[prev:ref.start]...)
 		v := synth(tQuoted, quoteIdent(name))
 		v.pre = toks[ref.start].pre
 		out = append(out, v)
 		if !ref.hasAlias {
-			out = append(out, synth(tIdent, "AS"), synth(tQuoted, quoteIdent(t.Name)))
+			out = append(out, synth(tIdent, "AS"), synth(tQuoted, quoteIdent(tableName)))
 		}
 		prev = ref.end
 	}
@@ -60,6 +78,19 @@ func (s *Service) prepareSelect(ctx context.Context, e *Execution, toks []token)
 	}
 	p.sql = render(out)
 	return p, nil
+}
+
+// relationPath finds an unqualified reference among the extra relations.
+func relationPath(relations map[string]string, parts []string) (string, bool) {
+	if len(parts) != 1 || relations == nil {
+		return "", false
+	}
+	for name, path := range relations {
+		if strings.EqualFold(name, parts[0]) {
+			return path, true
+		}
+	}
+	return "", false
 }
 
 // lookupTable finds the catalog table a reference names.

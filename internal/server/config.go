@@ -17,6 +17,8 @@ type Config struct {
 	Addr      string `yaml:"addr"`
 	AccountID string `yaml:"account_id"`
 	Region    string `yaml:"region"`
+	// ConsoleAddr is the web console's listener ("off" disables it).
+	ConsoleAddr string `yaml:"console_addr"`
 
 	// Fsync is "interval" (default: acknowledged writes reach the OS before the
 	// ack, so they survive kill -9; fsync every FsyncInterval) or "always"
@@ -47,6 +49,7 @@ func Defaults() Config {
 	return Config{
 		DataDir:            "./shoal-data",
 		Addr:               "127.0.0.1:4566",
+		ConsoleAddr:        "127.0.0.1:4580",
 		AccountID:          "000000000000",
 		Region:             "us-east-1",
 		Fsync:              "interval",
@@ -76,6 +79,7 @@ func (c *Config) envVars() map[string]*string {
 	return map[string]*string{
 		"SHOAL_DATA_DIR":               &c.DataDir,
 		"SHOAL_ADDR":                   &c.Addr,
+		"SHOAL_CONSOLE_ADDR":           &c.ConsoleAddr,
 		"SHOAL_ACCOUNT_ID":             &c.AccountID,
 		"SHOAL_REGION":                 &c.Region,
 		"SHOAL_FSYNC":                  &c.Fsync,

@@ -22,6 +22,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/awsapi/kinesisapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/s3api"
 	"github.com/shoal-dev/shoal/internal/catalog"
+	"github.com/shoal-dev/shoal/internal/console"
 	"github.com/shoal-dev/shoal/internal/delivery"
 	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/lake/file"
@@ -52,6 +53,11 @@ type Server struct {
 	ln   net.Listener
 	http *http.Server
 	done chan error
+
+	console     *console.Console
+	consoleLn   net.Listener
+	consoleHTTP *http.Server
+	consoleDone chan error
 
 	closeOnce sync.Once
 	closeErr  error
@@ -123,6 +129,15 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	athenaapi.Register(s.router, s.query, logger)
 	firehoseapi.Register(s.router, s.delivery)
 	s.router.HandleS3(s3api.New(s.lake, s3api.Options{Region: cfg.Region, Logger: logger}))
+	if cfg.ConsoleAddr != "off" {
+		s.console, err = console.New(console.Options{
+			Router: s.router, Credentials: verifier.Credentials, Store: s.meta,
+			AccountID: cfg.AccountID, Region: cfg.Region, Logger: logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -140,27 +155,48 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// Start listens on cfg.Addr (port 0 picks a free port) and serves in the background.
+// Start listens on cfg.Addr and cfg.ConsoleAddr (port 0 picks a free port)
+// and serves in the background.
 func (s *Server) Start() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	var err error
+	if s.ln, s.http, s.done, err = s.listen(s.cfg.Addr, s.router); err != nil {
+		return err
 	}
-	s.ln = ln
-	s.http = &http.Server{
-		Handler:           s.router,
+	if s.console != nil {
+		if s.consoleLn, s.consoleHTTP, s.consoleDone, err = s.listen(s.cfg.ConsoleAddr, s.console); err != nil {
+			return fmt.Errorf("console: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) listen(addr string, h http.Handler) (net.Listener, *http.Server, chan error, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
 	}
-	s.done = make(chan error, 1)
+	done := make(chan error, 1)
 	go func() {
-		err := s.http.Serve(ln)
+		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		}
-		s.done <- err
+		done <- err
 	}()
-	return nil
+	return ln, srv, done, nil
+}
+
+// ConsoleURL is the web console's address, or "" when it is off.
+func (s *Server) ConsoleURL() string {
+	if s.consoleLn == nil {
+		return ""
+	}
+	return "http://" + s.consoleLn.Addr().String()
 }
 
 // Addr is the address the AWS edge listens on.
@@ -190,6 +226,14 @@ func (s *Server) Close(ctx context.Context) error {
 
 func (s *Server) close(ctx context.Context) error {
 	var errs []error
+	if s.consoleHTTP != nil {
+		if err := s.consoleHTTP.Shutdown(ctx); err != nil {
+			_ = s.consoleHTTP.Close()
+		}
+		if err := <-s.consoleDone; err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if s.http != nil {
 		if err := s.http.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
