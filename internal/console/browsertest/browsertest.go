@@ -141,7 +141,7 @@ func (b *Browser) SignIn(consoleURL, accessKeyID, secret string) {
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
 	var png []byte
-	if err := b.RunErr(15*time.Second, chromedp.FullScreenshot(&png, 90)); err != nil {
+	if err := b.RunErr(15*time.Second, chromedp.FullScreenshot(&png, 100)); err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
