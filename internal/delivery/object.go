@@ -95,10 +95,11 @@ func (w *worker) writeObject(ctx context.Context, b *pbuf) error {
 			return err
 		}
 	}
-	key := w.objectKey(b)
+	size, key := body.Len(), w.objectKey(b)
 	if _, err := w.svc.opts.Lake.PutObject(ctx, w.bucket, key, &body, lake.PutOptions{}); err != nil {
 		return fmt.Errorf("put s3://%s/%s: %w", w.bucket, key, err)
 	}
+	w.noteWritten(b, size)
 	return nil
 }
 
@@ -162,6 +163,7 @@ func (w *worker) addError(p pos, arrival int64, data []byte, errType, code, msg 
 	if b == nil {
 		return
 	}
+	defer w.grewError(b, b.size, code, msg)
 	line, _ := json.Marshal(struct {
 		AttemptsMade           int    `json:"attemptsMade"`
 		ArrivalTimestamp       int64  `json:"arrivalTimestamp"`
@@ -190,6 +192,7 @@ func (w *worker) addConversionError(p pos, arrival int64, data []byte, cause err
 	if b == nil {
 		return
 	}
+	defer w.grewError(b, b.size, "DataFormatConversion.MalformedData", cause.Error())
 	sc := w.plan.convert.schemaCfg
 	ref := catalogTableRef{DatabaseName: sc.DatabaseName, TableName: sc.TableName, VersionID: sc.VersionId, RoleArn: sc.RoleARN}
 	if ref.VersionID == "" {

@@ -73,6 +73,7 @@ type entry struct {
 	cfg    *Config // replaced, never mutated, under Service.mu
 	worker *worker
 	source *sourceReader
+	stats  *counters // outlive worker restarts (see stats.go)
 }
 
 // Open loads delivery streams, finishes interrupted creations and deletions
@@ -217,7 +218,10 @@ func (s *Service) dropStorage(ctx context.Context, cfg *Config) error {
 }
 
 func (s *Service) startLocked(e *entry) {
-	e.worker = startWorker(s, e.cfg)
+	if e.stats == nil {
+		e.stats = &counters{}
+	}
+	e.worker = startWorker(s, e.cfg, e.stats)
 	if e.cfg.Type == KinesisStreamAsSource {
 		e.source = startSource(s, e.cfg)
 	}

@@ -55,6 +55,8 @@ type pbuf struct {
 	rows         []map[string]any // converted records (nested schemas)
 	flat         rowBuf           // converted records (flat schemas)
 	lastErr      time.Time        // last failed write, for backoff
+	records      int              // records buffered, for Stats
+	errMsg       string           // last error of an error-output buffer
 }
 
 type worker struct {
@@ -74,17 +76,21 @@ type worker struct {
 	active   int         // data partitions buffered
 	dirty    bool
 	purged   time.Time
+
+	stats                *counters
+	bufRecords, bufBytes int64 // buffered totals, published per flush
 }
 
-func startWorker(s *Service, cfg *Config) *worker {
+func startWorker(s *Service, cfg *Config, stats *counters) *worker {
 	p, err := validateDestination(&cfg.Destination, false)
 	ctx, cancel := context.WithCancel(s.ctx)
 	w := &worker{svc: s, cfg: cfg, plan: p, cancel: cancel, done: make(chan struct{}), bufs: map[string]*pbuf{},
-		log: s.opts.Logger.With("delivery_stream", cfg.Name)}
+		log: s.opts.Logger.With("delivery_stream", cfg.Name), stats: stats}
 	if err != nil {
 		// Stored configurations were validated; this only happens if rules
 		// tightened across versions. Keep the records and say why.
 		w.log.Error("delivery stream configuration is invalid; not delivering", "err", err)
+		stats.setError("configuration is invalid; not delivering: " + err.Error())
 		close(w.done)
 		return w
 	}
@@ -103,6 +109,7 @@ func (w *worker) run(ctx context.Context) {
 	for ctx.Err() == nil {
 		if err := w.loop(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("delivery worker failed; restarting from durable progress", "err", err)
+			w.noteFailure(err)
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -136,6 +143,7 @@ func (w *worker) loop(ctx context.Context) error {
 		return err
 	}
 	w.bufs, w.active, w.lastRead = map[string]*pbuf{}, 0, w.prog.Done
+	w.resetBuffered()
 	cons, err := w.svc.js.OrderedConsumer(ctx, jsName(w.cfg.ID), jetstream.OrderedConsumerConfig{
 		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: w.prog.Done + 1,
 	})
@@ -371,6 +379,7 @@ func (w *worker) apply(sl *prepSlot, r *prepared) {
 		w.active++
 	}
 	b.last = r.p
+	defer w.grew(b, b.size)
 	if r.cells != nil {
 		b.flat.appendRow(w.conv.flat.kinds, r.cells, sl.rows.strs)
 		b.size += len(r.data)
@@ -419,6 +428,7 @@ func (w *worker) flush(ctx context.Context, timed bool) error {
 	// A started round finishes (writes and progress) even when the worker is
 	// being stopped, so a clean stop leaves no unrecorded object behind.
 	ctx = context.WithoutCancel(ctx)
+	defer w.publishBuffered()
 	now := time.Now()
 	wrote := false
 	for _, b := range w.bufs {
@@ -433,6 +443,7 @@ func (w *worker) flush(ctx context.Context, timed bool) error {
 			}
 			// Keep the records and retry: nothing is dropped.
 			b.lastErr = now
+			w.noteFailure(err)
 			w.log.Warn("write object failed; will retry", "bucket", w.bucket, "err", err)
 			continue
 		}

@@ -23,9 +23,11 @@ import (
 	"github.com/shoal-dev/shoal/internal/awsapi/s3api"
 	"github.com/shoal-dev/shoal/internal/catalog"
 	"github.com/shoal-dev/shoal/internal/console"
+	"github.com/shoal-dev/shoal/internal/dashboard"
 	"github.com/shoal-dev/shoal/internal/delivery"
 	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/lake/file"
+	"github.com/shoal-dev/shoal/internal/lake/watch"
 	"github.com/shoal-dev/shoal/internal/meta"
 	"github.com/shoal-dev/shoal/internal/natsjs"
 	"github.com/shoal-dev/shoal/internal/query"
@@ -54,6 +56,7 @@ type Server struct {
 	http *http.Server
 	done chan error
 
+	dashboards  *dashboard.Service
 	console     *console.Console
 	consoleLn   net.Listener
 	consoleHTTP *http.Server
@@ -101,7 +104,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	if err != nil {
 		return nil, fmt.Errorf("lake: %w", err)
 	}
-	s.lake = fileLake
+	// Writes go through the change counter, which live dashboards wait on;
+	// the query engine reads the same files directly.
+	changes := watch.New(fileLake)
+	s.lake = changes
 	if s.meta, err = meta.Open(ctx, filepath.Join(cfg.DataDir, "meta.db")); err != nil {
 		return nil, err
 	}
@@ -130,8 +136,18 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	firehoseapi.Register(s.router, s.delivery)
 	s.router.HandleS3(s3api.New(s.lake, s3api.Options{Region: cfg.Region, Logger: logger}))
 	if cfg.ConsoleAddr != "off" {
+		s.dashboards, err = dashboard.New(dashboard.Options{Store: s.meta, Query: s.query,
+			SnapshotDir: filepath.Join(cfg.DataDir, "console-snapshots"), Data: changes, Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		if err := s.dashboards.Start(ctx); err != nil {
+			return nil, err
+		}
 		s.console, err = console.New(console.Options{
-			Router: s.router, Credentials: verifier.Credentials, Store: s.meta,
+			Dashboards: s.dashboards.Handler(),
+			Router:     s.router, Credentials: verifier.Credentials, Store: s.meta,
+			Streams: s.streams, Delivery: s.delivery, Changes: changes,
 			AccountID: cfg.AccountID, Region: cfg.Region, Logger: logger,
 		})
 		if err != nil {
@@ -175,11 +191,16 @@ func (s *Server) listen(addr string, h http.Handler) (net.Listener, *http.Server
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	// Shutdown waits for requests in flight; cancelling their base context
+	// ends long polls (the console's change feed) at once.
+	base, cancel := context.WithCancel(context.Background())
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
+	srv.RegisterOnShutdown(cancel)
 	done := make(chan error, 1)
 	go func() {
 		err := srv.Serve(ln)
@@ -249,6 +270,9 @@ func (s *Server) close(ctx context.Context) error {
 
 func (s *Server) closeComponents(ctx context.Context) error {
 	var errs []error
+	if s.dashboards != nil {
+		errs = append(errs, s.dashboards.Close(ctx))
+	}
 	if s.query != nil {
 		errs = append(errs, s.query.Close(ctx))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 	"unsafe"
 )
 
@@ -133,5 +134,6 @@ func (s *Service) GetRecords(ctx context.Context, iterator string, limit int) (*
 		out.MillisBehindLatest = max(0, sh.lastArrival.Load()-lastArrival)
 	}
 	out.NextShardIterator = s.encodeIterator(p)
+	ds.metrics.noteGet(time.Now().UnixMilli(), len(out.Records), out.MillisBehindLatest)
 	return out, nil
 }

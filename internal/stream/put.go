@@ -148,9 +148,11 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 			if results[i].Seq.Shard == sh {
 				results[i].ErrorCode, results[i].ErrorMessage = string(KindInternal), "Internal service failure."
 				failed++
+				total -= len(entries[i].Data) + len(entries[i].PartitionKey)
 			}
 		}
 	}
+	ds.metrics.notePut(arrival, len(entries)-failed, total)
 	return failed, nil
 }
 

@@ -65,6 +65,8 @@ type dataStream struct {
 	idNum  uint64
 	shards []*shard
 	meta   atomic.Pointer[streamMeta]
+	// metrics are in memory only (see metrics.go).
+	metrics streamMetrics
 }
 
 // Open loads stream metadata from JetStream, finishes creations and deletions
