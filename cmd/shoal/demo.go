@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/shoal-dev/shoal/internal/dashboard"
 	"github.com/shoal-dev/shoal/internal/server"
 	"github.com/shoal-dev/shoal/internal/sim"
 )
@@ -126,7 +127,14 @@ func runDemo(ctx context.Context, srv *server.Server, o demoOptions, stdout io.W
 	if err != nil {
 		return fmt.Errorf("create the pipeline: %w", err)
 	}
+	dashboardURL, err := ensureDemoDashboard(ctx, srv, pipeline)
+	if err != nil {
+		return fmt.Errorf("create the dashboard: %w", err)
+	}
 	printDemoBanner(stdout, srv, pipeline, created)
+	if dashboardURL != "" {
+		fmt.Fprintf(stdout, "Dashboard \"%s\": %s\n", demoDashboard, dashboardURL)
+	}
 
 	so.DeliveryStream, so.Rate, so.Stores, so.Products = pipeline.DeliveryStream, o.rate, o.stores, o.products
 	so.Seed, so.Logger = uint64(time.Now().UnixNano()), logger
@@ -155,6 +163,31 @@ func runDemo(ctx context.Context, srv *server.Server, o demoOptions, stdout io.W
 			q.run(ctx, producer.Summary())
 		}
 	}
+}
+
+const demoDashboard = "Store inventory"
+
+// ensureDemoDashboard installs the store-inventory dashboard unless the data
+// dir already has it, and returns its console URL ("" with the console off).
+func ensureDemoDashboard(ctx context.Context, srv *server.Server, p sim.Pipeline) (string, error) {
+	svc := srv.Dashboards()
+	if svc == nil {
+		return "", nil
+	}
+	list, err := svc.ListDashboards(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range list {
+		if d.Name == demoDashboard {
+			return srv.ConsoleURL() + "/#/dashboards/" + d.ID, nil
+		}
+	}
+	d, err := svc.Import(ctx, dashboard.StoreInventory(p.Database, p.Table))
+	if err != nil {
+		return "", err
+	}
+	return srv.ConsoleURL() + "/#/dashboards/" + d.ID, nil
 }
 
 func printDemoBanner(w io.Writer, srv *server.Server, p sim.Pipeline, created []string) {
