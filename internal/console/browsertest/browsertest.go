@@ -192,4 +192,3 @@ func (b *Browser) WaitFor(timeout time.Duration, expr string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
