@@ -47,6 +47,9 @@ func openEngine(ctx context.Context, opts EngineOptions) (*engine, error) {
 		// silently give a different answer.
 		"SET integer_division = true",
 		"SET TimeZone = 'UTC'",
+		// Lake objects never change in place (a rewrite is a new file),
+		// so Parquet footers can be kept between queries.
+		"SET parquet_metadata_cache = true",
 		// Only local lake paths are ever read; never let a query reach
 		// the network or install code.
 		"SET autoinstall_known_extensions = false",

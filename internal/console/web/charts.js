@@ -299,11 +299,29 @@ function tableHTML(el, visual, data, opts) {
     return h('td', {}, v === null ? h('span', { class: 'muted' }, 'null') : String(v));
   };
   const label = i => { const k = s.measures.indexOf(i); return measureCols.has(i) ? measureName(visual, data, i, k) : cols[i].name; };
+  // Only one page of rows is in the DOM: a 1,000-row table would cost the
+  // dashboard more layout time than all its charts together.
+  const rows = data.rows || [];
+  const body = h('tbody');
+  const note = h('div', { class: 'vnote muted' });
+  let page = 0;
+  const show = p => {
+    page = Math.max(0, Math.min(p, Math.ceil(rows.length / TABLE_PAGE) - 1));
+    body.replaceChildren(...rows.slice(page * TABLE_PAGE, (page + 1) * TABLE_PAGE).map(r => h('tr', {}, r.map(cell))));
+    const from = page * TABLE_PAGE, to = Math.min(rows.length, from + TABLE_PAGE);
+    note.replaceChildren(`Rows ${from + 1}–${to} of ${rows.length}${data.truncated ? ' (first rows only)' : ''} `,
+      rows.length > TABLE_PAGE ? [
+        h('button', { type: 'button', class: 'link vpage-prev', disabled: page === 0, onclick: () => show(page - 1) }, '‹ Prev'), ' ',
+        h('button', { type: 'button', class: 'link vpage-next', disabled: to >= rows.length, onclick: () => show(page + 1) }, 'Next ›')] : []);
+  };
   el.append(h('div', { class: 'vtable' }, h('table', { class: 'grid dense' },
     h('thead', {}, h('tr', {}, cols.map((c, i) => h('th', { class: measureCols.has(i) || (isNumericType(c.type) && !epoch.has(c.name)) ? 'num' : '' }, label(i))))),
-    h('tbody', {}, (data.rows || []).map(r => h('tr', {}, r.map(cell)))))));
-  if (data.truncated) el.append(h('div', { class: 'vnote muted' }, `First ${(data.rows || []).length} rows`));
+    body)));
+  show(0);
+  if (rows.length > TABLE_PAGE || data.truncated) el.append(note);
 }
+
+const TABLE_PAGE = 50;
 
 function pivotHTML(el, visual, data) {
   const s = shape(visual, data), fmt = numberFormatter(visual.options?.format);
