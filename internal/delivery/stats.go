@@ -86,6 +86,9 @@ func (w *worker) publishBuffered() {
 func (w *worker) noteWritten(b *pbuf, size int) {
 	w.bufRecords -= int64(b.records)
 	w.bufBytes -= int64(b.size)
+	// Published before the delivered counts, so a reader that sees the
+	// object never sees its records still buffered.
+	w.publishBuffered()
 	c := w.stats
 	if c == nil {
 		return

@@ -49,49 +49,19 @@ func (s *Service) Query(ctx context.Context, in QueryInput) (*Rowset, error) {
 	out := &Rowset{Scanned: p.scanned}
 	err = s.withSlot(ctx, func() error {
 		return s.withConn(ctx, p, func(conn *sql.Conn) error {
-			rows, err := conn.QueryContext(ctx, p.sql)
-			if err != nil {
-				return duckError(err)
-			}
-			defer rows.Close()
-			types, err := rows.ColumnTypes()
-			if err != nil {
-				return duckError(err)
-			}
-			duck := make([]string, len(types))
-			out.Columns = make([]ColumnInfo, len(types))
-			for i, ct := range types {
-				duck[i] = ct.DatabaseTypeName()
-				name := ct.Name()
-				if len(labels) == len(types) && labels[i] != "" {
-					name = labels[i]
-				}
-				typ, prec, scale := athenaType(duck[i])
-				out.Columns[i] = ColumnInfo{CatalogName: "hive", Name: name, Label: name, Type: typ, Precision: prec, Scale: scale, Nullable: "UNKNOWN", CaseSensitive: typ == "varchar"}
-			}
-			vals := make([]any, len(types))
-			ptrs := make([]any, len(types))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			for rows.Next() {
-				if in.MaxRows > 0 && len(out.Rows) == in.MaxRows {
-					out.Truncated = true
-					break
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					return duckError(err)
-				}
-				row := make([]any, len(vals))
-				for i, v := range vals {
-					row[i] = jsonValue(v, duck[i])
-				}
-				out.Rows = append(out.Rows, row)
-			}
-			if err := rows.Err(); err != nil {
-				return duckError(err)
-			}
-			return nil
+			return scanRows(ctx, conn, p.sql, labels, func(cols []ColumnInfo) { out.Columns = cols },
+				func(vals []any, duck []string) bool {
+					if in.MaxRows > 0 && len(out.Rows) == in.MaxRows {
+						out.Truncated = true
+						return false
+					}
+					row := make([]any, len(vals))
+					for i, v := range vals {
+						row[i] = jsonValue(v, duck[i])
+					}
+					out.Rows = append(out.Rows, row)
+					return true
+				})
 		})
 	})
 	if err != nil {

@@ -147,52 +147,67 @@ func (s *Service) selectQuery(ctx context.Context, e *Execution, toks []token) (
 	labels := selectLabels(toks)
 	res := &execResult{writer: s.newWriter(true), header: true, scanned: p.scanned, planning: time.Since(begin)}
 	err = s.withConn(ctx, p, func(conn *sql.Conn) error {
-		rows, err := conn.QueryContext(ctx, p.sql)
-		if err != nil {
-			return duckError(err)
-		}
-		defer rows.Close()
-		types, err := rows.ColumnTypes()
-		if err != nil {
-			return duckError(err)
-		}
-		res.columns = make([]ColumnInfo, len(types))
-		duck := make([]string, len(types))
-		for i, ct := range types {
-			duck[i] = ct.DatabaseTypeName()
-			name := ct.Name()
-			if len(labels) == len(types) && labels[i] != "" {
-				name = labels[i]
-			}
-			typ, prec, scale := athenaType(duck[i])
-			res.columns[i] = ColumnInfo{CatalogName: "hive", Name: name, Label: name, Type: typ, Precision: prec, Scale: scale, Nullable: "UNKNOWN", CaseSensitive: typ == "varchar"}
-		}
-		res.writer.writeRow(headerRow(res.columns))
-		res.writer.rows, res.writer.preview = 0, nil
-		vals := make([]any, len(types))
-		ptrs := make([]any, len(types))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				return duckError(err)
-			}
+		return scanRows(ctx, conn, p.sql, labels, func(cols []ColumnInfo) {
+			res.columns = cols
+			res.writer.writeRow(headerRow(cols))
+			res.writer.rows, res.writer.preview = 0, nil
+		}, func(vals []any, duck []string) bool {
 			row := make([]*string, len(vals))
 			for i, v := range vals {
 				row[i] = formatValue(v, duck[i])
 			}
 			res.writer.writeRow(row)
-		}
-		if err := rows.Err(); err != nil {
-			return duckError(err)
-		}
-		return nil
+			return true
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// scanRows runs a query on conn: columns gets the result's columns (named
+// by labels where the SELECT list gives them), then row each row's values
+// with their DuckDB types until it returns false.
+func scanRows(ctx context.Context, conn *sql.Conn, query string, labels []string, columns func([]ColumnInfo), row func(vals []any, duck []string) bool) error {
+	rows, err := conn.QueryContext(ctx, query)
+	if err != nil {
+		return duckError(err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return duckError(err)
+	}
+	cols := make([]ColumnInfo, len(types))
+	duck := make([]string, len(types))
+	for i, ct := range types {
+		duck[i] = ct.DatabaseTypeName()
+		name := ct.Name()
+		if len(labels) == len(types) && labels[i] != "" {
+			name = labels[i]
+		}
+		typ, prec, scale := athenaType(duck[i])
+		cols[i] = ColumnInfo{CatalogName: "hive", Name: name, Label: name, Type: typ, Precision: prec, Scale: scale, Nullable: "UNKNOWN", CaseSensitive: typ == "varchar"}
+	}
+	columns(cols)
+	vals := make([]any, len(types))
+	ptrs := make([]any, len(types))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return duckError(err)
+		}
+		if !row(vals, duck) {
+			return nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return duckError(err)
+	}
+	return nil
 }
 
 // withConn runs fn on a connection of its own holding the query's views,
