@@ -128,8 +128,33 @@ func (s *Service) refreshLocked(ctx context.Context, id string, st *spiceState) 
 	}
 	if qerr == nil {
 		s.swapSnapshot(d.ID, st, s.snapshotPath(name))
+		s.warm(ctx, d.ID)
 	}
 	return &d.Dataset, nil
+}
+
+// warm precomputes, into the result cache, the unfiltered results of every
+// saved visual reading a fresh snapshot, as SPICE does: a dashboard opened
+// after a refresh is then served from the cache. Failures only cost speed.
+func (s *Service) warm(ctx context.Context, datasetID string) {
+	var all []*Dashboard
+	if err := s.view(ctx, func(tx *meta.Tx) (err error) {
+		all, err = listDashboards(ctx, tx)
+		return err
+	}); err != nil {
+		s.log.Warn("warm dashboards", "dataset", datasetID, "err", err)
+		return
+	}
+	for _, d := range all {
+		for i := range d.Visuals {
+			if d.Visuals[i].DatasetID != datasetID {
+				continue
+			}
+			if _, err := s.runVisual(ctx, &d.Visuals[i], activeFilters(d.Filters, nil)); err != nil && ctx.Err() == nil {
+				s.log.Debug("warm visual", "dashboard", d.ID, "visual", d.Visuals[i].ID, "err", err)
+			}
+		}
+	}
 }
 
 // swapSnapshot makes path current and deletes the previous file once the

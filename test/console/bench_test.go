@@ -51,9 +51,12 @@ func BenchmarkDashboard10M(b *testing.B) {
 		f.b.Eval(`window.__shoalDashboard.readyAt`, &readyAt)
 		return readyAt
 	}
+	// The first load happens once; its sub-benchmark only reports it
+	// (the framework runs sub-benchmarks more than once).
+	first := load(b)
+	f.b.Screenshot("dashboard-10M")
 	b.Run("load-first", func(b *testing.B) {
-		b.ReportMetric(load(b), "ms/load")
-		f.b.Screenshot("dashboard-10M")
+		b.ReportMetric(first, "ms/load")
 		b.ReportMetric(0, "ns/op")
 	})
 	b.Run("load-after-change", func(b *testing.B) {
