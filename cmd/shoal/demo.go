@@ -37,9 +37,9 @@ Flags:
 // demoOptions are the demo's flags.
 type demoOptions struct {
 	dataDir, addr, consoleAddr, bucket, logLevel string
-	rate                            float64
-	stores, products                int
-	bufferInterval, queryEvery      time.Duration
+	rate                                         float64
+	stores, products                             int
+	bufferInterval, queryEvery                   time.Duration
 }
 
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {

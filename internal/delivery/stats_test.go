@@ -115,7 +115,9 @@ func TestStatsCountErrors(t *testing.T) {
 	before := st.ErrorCount
 	st = waitStats(t, s, "dyn", "delivery", func(st Stats) bool { return st.RecordsDelivered == 1 && st.BufferedRecords == 0 })
 	// The bad record went to the error output: one more error, and its cause.
-	st = waitStats(t, s, "dyn", "error output", func(st Stats) bool { return st.ErrorCount > before && strings.Contains(st.LastError, "partitioning-failed") })
+	st = waitStats(t, s, "dyn", "error output", func(st Stats) bool {
+		return st.ErrorCount > before && strings.Contains(st.LastError, "partitioning-failed")
+	})
 	if st.ObjectsDelivered != 1 {
 		t.Fatalf("after delivery: %+v", st)
 	}
