@@ -38,7 +38,7 @@ func (s *Service) ddl(ctx context.Context, e *Execution, toks []token) (*execRes
 	case p.accept("create", "external", "table"):
 		err = s.createTable(ctx, p, e)
 	case p.accept("create", "table"):
-		err = userError(ErrNotSupported, "line 1:1: Only CREATE EXTERNAL TABLE is supported (CREATE TABLE AS SELECT and managed tables are not)")
+		out.updateCount, err = s.createTableAs(ctx, p, e)
 	case p.accept("drop", "table"):
 		err = s.dropTable(ctx, p, e)
 	case p.accept("msck", "repair", "table"):
