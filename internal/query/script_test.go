@@ -162,6 +162,9 @@ func (e *testEnv) putParquet(t testing.TB, uri, sql string) {
 
 func TestScripts(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.test")
+	if len(files) == 0 {
+		t.Fatal("no testdata/*.test scripts found")
+	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".test"), func(t *testing.T) {
 			runScript(t, f)
