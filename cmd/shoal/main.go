@@ -16,7 +16,7 @@ const usage = `shoal: a streaming-analytics pipeline in one binary.
 Usage:
   shoal serve [flags]   run the server (AWS-compatible APIs on one port)
   shoal demo [flags]    run the store-inventory workshop end to end, embedded
-  shoal sim inventory   put simulated stock checks into a delivery or data stream
+  shoal sim inventory|orders   put simulated stock checks into a delivery or data stream
   shoal bench [flags]   benchmark the data-stream API over HTTP (see 'shoal bench -h')
   shoal version         print the version
 

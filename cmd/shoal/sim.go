@@ -28,11 +28,14 @@ Flags:
 
 // simCmd dispatches `shoal sim <simulator>`.
 func simCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "inventory" {
-		fmt.Fprint(stderr, "Usage: shoal sim inventory [flags]   (run 'shoal sim inventory -h' for the flags)\n")
-		return 2
+	switch {
+	case len(args) > 0 && args[0] == "inventory":
+		return simInventory(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "orders":
+		return simOrders(ctx, args[1:], stdout, stderr)
 	}
-	return simInventory(ctx, args[1:], stdout, stderr)
+	fmt.Fprint(stderr, "Usage: shoal sim inventory|orders [flags]   (run 'shoal sim inventory -h' for the flags)\n")
+	return 2
 }
 
 func simInventory(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -113,7 +116,7 @@ func simInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 // printProgress prints the running counts every interval until done closes.
-func printProgress(done <-chan struct{}, every time.Duration, w io.Writer, p *sim.Producer) {
+func printProgress(done <-chan struct{}, every time.Duration, w io.Writer, p interface{ Summary() sim.Summary }) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -125,4 +128,89 @@ func printProgress(done <-chan struct{}, every time.Duration, w io.Writer, p *si
 			fmt.Fprintf(w, "  %d sent, %d failed, %d retried\n", s.Sent, s.Failed, s.Retried)
 		}
 	}
+}
+
+const simOrdersUsage = `Usage: shoal sim orders --stream NAME [flags]
+
+Puts order lines (InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
+UnitPrice, Customer, Country, as in the Online Retail dataset) into a data
+stream with PutRecords and random partition keys, optionally packed in the
+Kinesis Producer Library's aggregation format. Credentials as for sim inventory.
+
+Example:
+  shoal sim orders --endpoint http://127.0.0.1:4566 --stream CadabraOrders --rate 200 --aggregate 20
+
+Flags:
+`
+
+func simOrders(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o := sim.DefaultOrderOptions()
+	fs := flag.NewFlagSet("sim orders", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, simOrdersUsage); fs.PrintDefaults() }
+	fs.StringVar(&o.Endpoint, "endpoint", "", "AWS endpoint URL, e.g. http://127.0.0.1:4566 (default: the SDK's, i.e. AWS)")
+	fs.StringVar(&o.Region, "region", "", "region (default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1)")
+	fs.StringVar(&o.AccessKeyID, "access-key-id", "", "access key id (default: the SDK's credential chain)")
+	fs.StringVar(&o.SecretAccessKey, "secret-access-key", "", "secret access key, with --access-key-id")
+	fs.StringVar(&o.Stream, "stream", "", "put into this data stream (Kinesis PutRecords, random partition keys)")
+	fs.Float64Var(&o.Rate, "rate", o.Rate, "order lines per second")
+	fs.IntVar(&o.Products, "products", o.Products, "products in the catalog")
+	fs.IntVar(&o.Customers, "customers", o.Customers, "customers")
+	fs.IntVar(&o.Aggregate, "aggregate", 0, "KPL-aggregate this many order lines per Kinesis record (0: one line per record)")
+	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (default: until interrupted)")
+	fs.IntVar(&o.Count, "count", 0, "stop after this many order lines (default: no limit)")
+	fs.Uint64Var(&o.Seed, "seed", 0, "random seed, for a repeatable catalog and sequence (default: a new one each run)")
+	fs.BoolVar(&o.Newline, "newline", false, "end each order line with a newline")
+	fs.IntVar(&o.MaxAttempts, "max-attempts", o.MaxAttempts, "puts of one record before it counts as failed")
+	progress := fs.Duration("progress", 10*time.Second, "print progress this often (0: never)")
+	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var level slog.Level
+	switch err := level.UnmarshalText([]byte(*logLevel)); {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "shoal sim orders: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	case (o.AccessKeyID == "") != (o.SecretAccessKey == ""):
+		fmt.Fprintln(stderr, "shoal sim orders: set both --access-key-id and --secret-access-key, or neither")
+		return 2
+	case err != nil:
+		fmt.Fprintln(stderr, "shoal sim orders: -log-level:", err)
+		return 2
+	}
+	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if o.Seed == 0 {
+		o.Seed = uint64(time.Now().UnixNano())
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	p, err := sim.NewOrders(ctx, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "shoal sim orders:", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "putting %g order lines/s from %d products into data stream %s (aggregate %d, seed %d); Ctrl-C stops\n",
+		o.Rate, o.Products, o.Stream, o.Aggregate, o.Seed)
+	stopProgress := func() {}
+	if *progress > 0 {
+		done, finished := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(finished)
+			printProgress(done, *progress, stdout, p)
+		}()
+		stopProgress = func() { close(done); <-finished }
+	}
+	sum, err := p.Run(ctx)
+	stopProgress()
+	fmt.Fprintf(stdout, "%s; %d order lines\n", sum, p.Lines())
+	if err != nil {
+		fmt.Fprintln(stderr, "shoal sim orders:", err)
+		return 1
+	}
+	if sum.Failed > 0 {
+		return 1
+	}
+	return 0
 }
