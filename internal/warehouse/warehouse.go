@@ -1,0 +1,181 @@
+// Package warehouse is Shoal's Redshift: a PostgreSQL wire-protocol
+// endpoint (pgproto3) that authenticates with access keys over
+// SCRAM-SHA-256 and runs SELECTs through the query engine, so psql, BI
+// tools and Postgres drivers connect as they would to a Redshift cluster.
+package warehouse
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+
+	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/query"
+)
+
+// Querier runs one SELECT; *query.Service satisfies it.
+type Querier interface {
+	Query(ctx context.Context, in query.QueryInput) (*query.Rowset, error)
+}
+
+// Options configure a Server.
+type Options struct {
+	// Credentials resolve the user name (an access key id) to its secret,
+	// which is the password.
+	Credentials awsapi.CredentialSource
+	Query       Querier
+	Logger      *slog.Logger
+}
+
+// Server accepts Postgres connections. Serve may be called for several
+// listeners; Close ends them all.
+type Server struct {
+	opts Options
+	log  *slog.Logger
+
+	mu        sync.Mutex
+	closed    bool
+	listeners map[net.Listener]struct{}
+	conns     map[net.Conn]struct{}
+	sessions  map[uint32]*session
+	nextPID   uint32
+	wg        sync.WaitGroup
+}
+
+// New returns a server; it does nothing until Serve.
+func New(opts Options) *Server {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{
+		opts:      opts,
+		log:       log.With("component", "warehouse"),
+		listeners: map[net.Listener]struct{}{},
+		conns:     map[net.Conn]struct{}{},
+		sessions:  map[uint32]*session{},
+		nextPID:   1000,
+	}
+}
+
+// ErrServerClosed is returned by Serve after Close.
+var ErrServerClosed = errors.New("warehouse: server closed")
+
+// Serve accepts connections on ln until ctx ends or Close is called.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrServerClosed
+	}
+	s.listeners[ln] = struct{}{}
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closed := s.closed
+			delete(s.listeners, ln)
+			s.mu.Unlock()
+			if closed {
+				return ErrServerClosed
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("warehouse: accept: %w", err)
+		}
+		if !s.track(conn) {
+			conn.Close()
+			continue
+		}
+		go func() {
+			defer s.untrack(conn)
+			s.handle(ctx, conn)
+		}()
+	}
+}
+
+// track records a connection for Close; the WaitGroup is added to under
+// the lock so that it cannot race Close's Wait.
+func (s *Server) track(conn net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[conn] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(conn net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, conn)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// Close stops accepting, closes every connection and waits for their
+// goroutines until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	for ln := range s.listeners {
+		ln.Close()
+	}
+	for conn := range s.conns {
+		conn.Close()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("warehouse: close: %w", ctx.Err())
+	}
+}
+
+// register gives a session its backend key data (process id and secret
+// key), which cancel requests quote back.
+func (s *Server) register(sess *session) error {
+	secret := make([]byte, 4)
+	rand.Read(secret)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrServerClosed
+	}
+	s.nextPID++
+	sess.pid, sess.secret = s.nextPID, secret
+	s.sessions[sess.pid] = sess
+	return nil
+}
+
+func (s *Server) unregister(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, sess.pid)
+}
+
+// cancel interrupts the running query of the session with that key;
+// like Postgres it says nothing back either way.
+func (s *Server) cancel(pid uint32, secret []byte) {
+	s.mu.Lock()
+	sess := s.sessions[pid]
+	s.mu.Unlock()
+	if sess == nil || subtle.ConstantTimeCompare(sess.secret, secret) != 1 {
+		s.log.Warn("cancel request for unknown backend", "pid", pid)
+		return
+	}
+	sess.cancelRunning()
+}
