@@ -38,15 +38,20 @@ func simCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+// connectionFlags are where and as whom every simulator puts.
+func connectionFlags(fs *flag.FlagSet, endpoint, region, accessKeyID, secret *string) {
+	fs.StringVar(endpoint, "endpoint", "", "AWS endpoint URL, e.g. http://127.0.0.1:4566 (default: the SDK's, i.e. AWS)")
+	fs.StringVar(region, "region", "", "region (default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1)")
+	fs.StringVar(accessKeyID, "access-key-id", "", "access key id (default: the SDK's credential chain)")
+	fs.StringVar(secret, "secret-access-key", "", "secret access key, with --access-key-id")
+}
+
 func simInventory(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := sim.Defaults()
 	fs := flag.NewFlagSet("sim inventory", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, simUsage); fs.PrintDefaults() }
-	fs.StringVar(&o.Endpoint, "endpoint", "", "AWS endpoint URL, e.g. http://127.0.0.1:4566 (default: the SDK's, i.e. AWS)")
-	fs.StringVar(&o.Region, "region", "", "region (default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1)")
-	fs.StringVar(&o.AccessKeyID, "access-key-id", "", "access key id (default: the SDK's credential chain)")
-	fs.StringVar(&o.SecretAccessKey, "secret-access-key", "", "secret access key, with --access-key-id")
+	connectionFlags(fs, &o.Endpoint, &o.Region, &o.AccessKeyID, &o.SecretAccessKey)
 	fs.StringVar(&o.DeliveryStream, "delivery-stream", "", "put into this delivery stream (Firehose PutRecordBatch)")
 	fs.StringVar(&o.Stream, "stream", "", "put into this data stream (Kinesis PutRecords, partition key store_id)")
 	fs.Float64Var(&o.Rate, "rate", o.Rate, "records per second")
@@ -148,10 +153,7 @@ func simOrders(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("sim orders", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, simOrdersUsage); fs.PrintDefaults() }
-	fs.StringVar(&o.Endpoint, "endpoint", "", "AWS endpoint URL, e.g. http://127.0.0.1:4566 (default: the SDK's, i.e. AWS)")
-	fs.StringVar(&o.Region, "region", "", "region (default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1)")
-	fs.StringVar(&o.AccessKeyID, "access-key-id", "", "access key id (default: the SDK's credential chain)")
-	fs.StringVar(&o.SecretAccessKey, "secret-access-key", "", "secret access key, with --access-key-id")
+	connectionFlags(fs, &o.Endpoint, &o.Region, &o.AccessKeyID, &o.SecretAccessKey)
 	fs.StringVar(&o.Stream, "stream", "", "put into this data stream (Kinesis PutRecords, random partition keys)")
 	fs.Float64Var(&o.Rate, "rate", o.Rate, "order lines per second")
 	fs.IntVar(&o.Products, "products", o.Products, "products in the catalog")
