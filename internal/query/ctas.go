@@ -25,6 +25,9 @@ type ctas struct {
 	delimiter     string // textfile field delimiter
 	withData      bool
 	query         []token
+	// fileBase names the files written (INSERT uses the execution id so
+	// that no existing object is ever overwritten); "" for "data".
+	fileBase string
 }
 
 // ctasFormats maps Athena's formats to the Hive storage they are catalogued
@@ -220,8 +223,8 @@ func (s *Service) createTableAs(ctx context.Context, p *ddlParser, e *Execution)
 	}
 	if c.withData && rows > 0 {
 		if err := s.withConn(ctx, prep, func(conn *sql.Conn) error {
-			_, err := conn.ExecContext(ctx, c.copySQL(prep.sql, cols, tmp))
-			return duckErrorOrNil(err)
+			_, err := copyRows(ctx, conn, c, prep.sql, cols, tmp)
+			return err
 		}); err != nil {
 			return 0, err
 		}
@@ -296,7 +299,8 @@ func (c *ctas) copySQL(query string, cols []ColumnInfo, dir string) string {
 			opts = append(opts, "DELIMITER "+quoteString(c.delimiter), "HEADER false", "NULLSTR '\\N'")
 		}
 	}
-	target := filepath.Join(dir, "data_0."+c.extension())
+	base := firstNonEmpty(c.fileBase, "data")
+	target := filepath.Join(dir, base+"_0."+c.extension())
 	if len(c.partitionedBy) > 0 {
 		var q []string
 		for _, k := range c.partitionedBy {
@@ -304,6 +308,9 @@ func (c *ctas) copySQL(query string, cols []ColumnInfo, dir string) string {
 		}
 		target = dir
 		opts = append(opts, "PARTITION_BY ("+strings.Join(q, ", ")+")", "FILE_EXTENSION "+quoteString(c.extension()))
+		if c.fileBase != "" {
+			opts = append(opts, "FILENAME_PATTERN "+quoteString(c.fileBase+"_{i}"))
+		}
 	}
 	// The result's column names, lower-cased as the catalog keeps them.
 	var sel []string

@@ -41,13 +41,24 @@ func (s *Service) ddl(ctx context.Context, e *Execution, toks []token) (*execRes
 		out.updateCount, err = s.createTableAs(ctx, p, e)
 	case p.accept("drop", "table"):
 		err = s.dropTable(ctx, p, e)
+	case p.accept("create", "or", "replace", "view"):
+		err = s.createView(ctx, p, e, true)
+	case p.accept("create", "view"):
+		err = s.createView(ctx, p, e, false)
+	case p.accept("drop", "view"):
+		err = s.dropView(ctx, p, e)
 	case p.accept("msck", "repair", "table"):
 		err = s.repairTable(ctx, p, e, out.writer)
 	case p.accept("alter", "table"):
 		err = s.alterTable(ctx, p, e)
 	case p.accept("show"), p.accept("describe"), p.accept("desc"):
 		p.i--
-		err = s.show(ctx, p, e, out)
+		var handled bool
+		if handled, err = s.showViews(ctx, p, e, out); !handled {
+			err = s.show(ctx, p, e, out)
+		} else if err == nil && !p.done() {
+			err = p.errf("Expecting: end of statement")
+		}
 	default:
 		err = p.errf("Expecting: a DDL statement")
 	}
@@ -153,6 +164,9 @@ func (s *Service) dropTable(ctx context.Context, p *ddlParser, e *Execution) err
 	db, name, err := p.qualified(e.Database)
 	if err != nil {
 		return err
+	}
+	if t, err := s.catalog.GetTable(ctx, db, name); err == nil && isCatalogView(t) {
+		return userError("FAILED", "Cannot drop a view with DROP TABLE")
 	}
 	err = s.catalog.DeleteTable(ctx, db, name)
 	if isNotFound(err) {

@@ -104,11 +104,17 @@ func (p *ddlParser) qualified(db string) (string, string, error) {
 
 func (p *ddlParser) str() (string, error) {
 	t := p.peek()
-	if t.kind != tString {
-		return "", p.errf("Expecting: a string literal")
+	switch {
+	case t.kind == tString:
+		p.i++
+		return t.stringValue(), nil
+	case t.kind == tQuoted && t.pos >= 0 && t.pos < len(p.src) && p.src[t.pos] == '"':
+		// Hive DDL also takes "double-quoted" strings (the AWS
+		// documentation's partition projection examples use them).
+		p.i++
+		return t.name(), nil
 	}
-	p.i++
-	return t.stringValue(), nil
+	return "", p.errf("Expecting: a string literal")
 }
 
 // properties parses ('k'='v', ...).

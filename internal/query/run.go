@@ -138,7 +138,9 @@ func (s *Service) execute(ctx context.Context, e *Execution) (*execResult, error
 		return s.explain(ctx, e, toks)
 	case "create", "drop", "alter", "msck", "show", "describe", "desc":
 		return s.ddl(ctx, e, toks)
-	case "insert", "update", "delete", "merge", "unload", "vacuum", "optimize":
+	case "insert":
+		return s.insertInto(ctx, e, toks)
+	case "update", "delete", "merge", "unload", "vacuum", "optimize":
 		return nil, userError(ErrNotSupported, "line %s: %s statements are not supported by Shoal", lineCol(e.Query, toks[0].pos), strings.ToUpper(first))
 	default:
 		if toks[0].isPunct("(") {

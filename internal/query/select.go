@@ -15,10 +15,12 @@ import (
 // tables resolved to.
 type prepared struct {
 	sql     string
-	views   []string // CREATE TEMP VIEW statements
+	views   []string // CREATE TEMP VIEW statements, in creation order
 	names   []string // their view names
 	tables  []string // the tables they read, db.table
+	isView  []bool   // the temp view expands a catalog view
 	scanned int64
+	next    int // numbers the temp views
 }
 
 // prepareSelect resolves the catalog tables a query names and translates
@@ -32,36 +34,31 @@ func (s *Service) prepareSelect(ctx context.Context, e *Execution, toks []token)
 // prepareSelectWith is prepareSelect where unqualified names in relations
 // read those Parquet files instead of catalog tables.
 func (s *Service) prepareSelectWith(ctx context.Context, e *Execution, toks []token, relations map[string]string) (*prepared, error) {
-	refs := findTableRefs(toks)
 	p := &prepared{}
+	sql, err := s.prepareInto(ctx, p, e, toks, relations, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.sql = sql
+	return p, nil
+}
+
+// prepareInto translates one query (the statement's, or a view's stored
+// SQL while expanding the views in expanding) and adds the temp views its
+// table references need to p.
+func (s *Service) prepareInto(ctx context.Context, p *prepared, e *Execution, toks []token, relations map[string]string, expanding []string) (string, error) {
+	refs := findTableRefs(toks)
 	var out []token
 	prev := 0
-	for i, ref := range refs {
-		name := fmt.Sprintf("__shoal_%d", i)
-		var tableName string
-		if path, ok := relationPath(relations, ref.parts); ok {
-			tableName = ref.parts[0]
-			p.views = append(p.views, "CREATE OR REPLACE TEMP VIEW "+quoteIdent(name)+" AS SELECT * FROM read_parquet("+quoteString(path)+")")
-			p.tables = append(p.tables, tableName)
-			if fi, err := os.Stat(path); err == nil {
-				p.scanned += fi.Size()
-			}
-		} else {
-			t, err := s.lookupTable(ctx, e, toks[ref.start], ref.parts)
-			if err != nil {
-				return nil, err
-			}
-			filter := s.pruneFilter(ref, t, len(refs) == 1)
-			src, err := s.resolveTable(ctx, t, filter)
-			if err != nil {
-				return nil, err
-			}
-			tableName = t.Name
-			p.views = append(p.views, "CREATE OR REPLACE TEMP VIEW "+quoteIdent(name)+" AS "+src.sql)
-			p.tables = append(p.tables, t.DatabaseName+"."+t.Name)
-			p.scanned += src.bytes
+	for _, ref := range refs {
+		name := fmt.Sprintf("__shoal_%d", p.next)
+		p.next++
+		view, tableName, id, isView, err := s.refView(ctx, p, e, toks, ref, len(refs) == 1, relations, expanding)
+		if err != nil {
+			return "", err
 		}
-		p.names = append(p.names, name)
+		p.views = append(p.views, "CREATE OR REPLACE TEMP VIEW "+quoteIdent(name)+" AS "+view)
+		p.names, p.tables, p.isView = append(p.names, name), append(p.tables, id), append(p.isView, isView)
 		out = append(out, toks[prev:ref.start]...)
 		v := synth(tQuoted, quoteIdent(name))
 		v.pre = toks[ref.start].pre
@@ -74,10 +71,34 @@ func (s *Service) prepareSelectWith(ctx context.Context, e *Execution, toks []to
 	out = append(out, toks[prev:]...)
 	out, err := translateFunctions(e.Query, out)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	p.sql = render(out)
-	return p, nil
+	return render(out), nil
+}
+
+// refView resolves one table reference to the SELECT its temp view holds.
+func (s *Service) refView(ctx context.Context, p *prepared, e *Execution, toks []token, ref tableRef, single bool, relations map[string]string, expanding []string) (view, tableName, id string, isView bool, err error) {
+	if path, ok := relationPath(relations, ref.parts); ok {
+		if fi, err := os.Stat(path); err == nil {
+			p.scanned += fi.Size()
+		}
+		return "SELECT * FROM read_parquet(" + quoteString(path) + ")", ref.parts[0], ref.parts[0], false, nil
+	}
+	t, err := s.lookupTable(ctx, e, toks[ref.start], ref.parts)
+	if err != nil {
+		return "", "", "", false, err
+	}
+	id = t.DatabaseName + "." + t.Name
+	if isCatalogView(t) {
+		view, err = s.expandView(ctx, p, e, toks[ref.start], t, expanding)
+		return view, t.Name, id, true, err
+	}
+	src, err := s.resolveProjected(ctx, t, s.pruneFilter(ref, t, single))
+	if err != nil {
+		return "", "", "", false, err
+	}
+	p.scanned += src.bytes
+	return src.sql, t.Name, id, false, nil
 }
 
 // relationPath finds an unqualified reference among the extra relations.
@@ -232,6 +253,9 @@ func (s *Service) withConn(ctx context.Context, p *prepared, fn func(*sql.Conn) 
 			qe := asQueryError(duckError(err))
 			msg, _, _ := strings.Cut(qe.Message, "\n\nLINE ")
 			qe.Message = fmt.Sprintf("reading table %s: %s", p.tables[i], strings.TrimSpace(msg))
+			if p.isView[i] {
+				qe.Code, qe.Message = "INVALID_VIEW", fmt.Sprintf("Failed analyzing stored view 'awsdatacatalog.%s': %s", p.tables[i], strings.TrimSpace(msg))
+			}
 			return qe
 		}
 	}

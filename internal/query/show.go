@@ -106,6 +106,9 @@ func (s *Service) show(ctx context.Context, p *ddlParser, e *Execution, out *exe
 		if err != nil {
 			return err
 		}
+		if isCatalogView(t) {
+			return userError(ErrNotSupported, "line 1:1: Relation 'awsdatacatalog.%s.%s' is a view, not a table", t.DatabaseName, t.Name)
+		}
 		out.columns = []ColumnInfo{textColumn("createtab_stmt")}
 		for _, l := range showCreateTable(t) {
 			line(l)

@@ -98,11 +98,11 @@ type partitionFiles struct {
 // filter (Glue expression syntax, "" for none).
 func (s *Service) resolveTable(ctx context.Context, t *catalog.Table, filter string) (*source, error) {
 	sd := t.StorageDescriptor
+	if isCatalogView(t) {
+		return nil, userError(ErrNotSupported, "%s.%s is a view; only Athena queries expand views", t.DatabaseName, t.Name)
+	}
 	if sd == nil || sd.Location == nil || *sd.Location == "" {
 		return nil, userError(ErrInvalidTable, "Table %s.%s has no LOCATION", t.DatabaseName, t.Name)
-	}
-	if t.TableType != nil && strings.EqualFold(*t.TableType, "VIRTUAL_VIEW") {
-		return nil, userError(ErrNotSupported, "Views are not supported yet (%s.%s)", t.DatabaseName, t.Name)
 	}
 	format, err := tableFormat(t)
 	if err != nil {
