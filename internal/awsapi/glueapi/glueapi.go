@@ -13,6 +13,7 @@ import (
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
 	"github.com/shoal-dev/shoal/internal/catalog"
+	"github.com/shoal-dev/shoal/internal/crawler"
 )
 
 // TargetPrefix is the X-Amz-Target prefix of AWS Glue.
@@ -23,6 +24,8 @@ type Options struct {
 	// AccountID is the only CatalogId this server serves.
 	AccountID string
 	Logger    *slog.Logger
+	// Crawlers, when set, serves the crawler operations.
+	Crawlers *crawler.Service
 }
 
 type api struct {
@@ -37,7 +40,7 @@ func Register(rt *awsapi.Router, svc *catalog.Service, opts Options) {
 		opts.Logger = slog.Default()
 	}
 	a := &api{svc: svc, opts: opts, logger: opts.Logger}
-	rt.HandleJSON(TargetPrefix, map[string]awsapi.JSONOp{
+	ops := map[string]awsapi.JSONOp{
 		"CreateDatabase": handle(a, a.createDatabase),
 		"GetDatabase":    handle(a, a.getDatabase),
 		"GetDatabases":   handle(a, a.getDatabases),
@@ -63,7 +66,11 @@ func Register(rt *awsapi.Router, svc *catalog.Service, opts Options) {
 		"UpdatePartition":      handle(a, a.updatePartition),
 		"DeletePartition":      handle(a, a.deletePartition),
 		"BatchDeletePartition": handle(a, a.batchDeletePartition),
-	})
+	}
+	if opts.Crawlers != nil {
+		a.addCrawlerOps(ops)
+	}
+	rt.HandleJSON(TargetPrefix, ops)
 }
 
 // handle decodes the request into In, runs fn and maps catalog errors onto
