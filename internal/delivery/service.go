@@ -211,6 +211,9 @@ func (s *Service) dropStorage(ctx context.Context, cfg *Config) error {
 	if err := s.progress.Purge(ctx, cfg.ID); err != nil && !isNotFound(err) {
 		return fmt.Errorf("delete progress of delivery stream %s: %w", cfg.Name, err)
 	}
+	if err := s.dropCheckpoints(ctx, cfg); err != nil {
+		return err
+	}
 	if err := s.kv.Purge(ctx, cfg.Name); err != nil && !isNotFound(err) {
 		return fmt.Errorf("delete delivery stream %s: %w", cfg.Name, err)
 	}
@@ -223,7 +226,7 @@ func (s *Service) startLocked(e *entry) {
 	}
 	e.worker = startWorker(s, e.cfg, e.stats)
 	if e.cfg.Type == KinesisStreamAsSource {
-		e.source = startSource(s, e.cfg)
+		e.source = startSource(s, e.cfg, e.stats)
 	}
 }
 

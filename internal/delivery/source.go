@@ -3,7 +3,7 @@ package delivery
 import (
 	"context"
 	"fmt"
-	"strconv"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -13,48 +13,33 @@ import (
 	"github.com/shoal-dev/shoal/internal/stream"
 )
 
-// A Kinesis source copies each shard of the data stream into the delivery
-// stream's JetStream stream, one message per page, each stamped with the last
-// source sequence number it holds. The last stamped message of a shard is the
-// durable checkpoint: it is written in the same JetStream write as the
-// records, so a crash neither skips nor repeats a record.
-const srcSeqHeader = "Shoal-Source-Seq"
-
+// A Kinesis source copies every shard of the data stream into the delivery
+// stream's JetStream stream, one message per page, each stamped with the
+// shard's checkpoint (see checkpoint.go). It follows resharding as the KCL
+// does: a shard is read only once its parents are drained, so records of a
+// partition key stay in order across a split or merge.
 type sourceReader struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
-func srcSubject(id string, shard int) string { return "shoal.fh." + id + ".src." + strconv.Itoa(shard) }
+// sourcePoll is how often the reader looks for new shards and how long an
+// idle shard reader waits before asking again.
+const (
+	sourcePoll     = time.Second
+	sourceIdleWait = 200 * time.Millisecond
+	sourcePageSize = 2000
+)
 
-func startSource(s *Service, cfg *Config) *sourceReader {
+func startSource(s *Service, cfg *Config, c *counters) *sourceReader {
 	ctx, cancel := context.WithCancel(s.ctx)
 	r := &sourceReader{cancel: cancel}
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		log := s.opts.Logger.With("delivery_stream", cfg.Name)
-		for ctx.Err() == nil {
-			name, err := s.opts.Streams.ResolveName("", cfg.Source.KinesisStreamARN)
-			var d stream.Description
-			if err == nil {
-				d, err = s.opts.Streams.DescribeStream(ctx, name)
-			}
-			if err != nil {
-				log.Warn("source stream unavailable; retrying", "err", err)
-				sleep(ctx, time.Second)
-				continue
-			}
-			var shards sync.WaitGroup
-			for i, sh := range d.Shards {
-				shards.Add(1)
-				go func() {
-					defer shards.Done()
-					s.copyShard(ctx, cfg, name, i, sh.ID, log)
-				}()
-			}
-			shards.Wait()
-		}
+		src := &source{svc: s, cfg: cfg, stats: c, log: s.opts.Logger.With("delivery_stream", cfg.Name),
+			known: map[string]checkpoint{}, running: map[string]bool{}, finished: make(chan string)}
+		src.run(ctx)
 	}()
 	return r
 }
@@ -65,72 +50,239 @@ func (r *sourceReader) stop() {
 }
 
 func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
 	select {
 	case <-ctx.Done():
-	case <-time.After(d):
+	case <-t.C:
 	}
 }
 
-// copyShard copies one shard until ctx ends, resuming after its checkpoint.
-func (s *Service) copyShard(ctx context.Context, cfg *Config, streamName string, idx int, shardID string, log interface {
-	Warn(string, ...any)
-}) {
-	subject := srcSubject(cfg.ID, idx)
+// source schedules the shard readers of one delivery stream.
+type source struct {
+	svc   *Service
+	cfg   *Config
+	stats *counters
+	log   *slog.Logger
+
+	known    map[string]checkpoint // checkpoints loaded, by shard id
+	running  map[string]bool
+	finished chan string // shard readers report drained shards here
+	wg       sync.WaitGroup
+}
+
+func (src *source) run(ctx context.Context) {
+	defer src.wg.Wait()
 	for ctx.Err() == nil {
-		if err := s.copyShardOnce(ctx, cfg, streamName, idx, shardID, subject); err != nil && ctx.Err() == nil {
-			log.Warn("copy source shard; retrying", "shard", shardID, "err", err)
-			sleep(ctx, time.Second)
+		name, shards, err := src.describe(ctx)
+		if err != nil {
+			src.log.Warn("source stream unavailable; retrying", "err", err)
+			sleep(ctx, sourcePoll)
+			continue
+		}
+		if err := src.schedule(ctx, name, shards); err != nil {
+			src.log.Warn("read source checkpoints; retrying", "err", err)
+		}
+		t := time.NewTimer(sourcePoll)
+		select {
+		case id := <-src.finished:
+			delete(src.running, id)
+			src.known[id] = checkpoint{Done: true}
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+}
+
+func (src *source) describe(ctx context.Context) (string, []stream.Shard, error) {
+	name, err := src.svc.opts.Streams.ResolveName("", src.cfg.Source.KinesisStreamARN)
+	if err != nil {
+		return "", nil, err
+	}
+	d, err := src.svc.opts.Streams.DescribeStream(ctx, name)
+	return name, d.Shards, err
+}
+
+// schedule starts a reader for each shard that is not drained, not being
+// read, and whose parents are drained. Shards come ordered by id, and a
+// parent's id is below its children's, so parents are looked at first.
+func (src *source) schedule(ctx context.Context, name string, shards []stream.Shard) error {
+	listed := map[string]bool{}
+	for _, sh := range shards {
+		listed[sh.ID] = true
+	}
+	for _, sh := range shards {
+		cp, ok := src.known[sh.ID]
+		if !ok {
+			idx, err := shardIndex(sh.ID)
+			if err != nil {
+				return err
+			}
+			if cp, err = src.svc.loadCheckpoint(ctx, src.cfg, idx); err != nil {
+				return err
+			}
+			src.known[sh.ID] = cp
+		}
+		if cp.Done {
+			src.stats.noteFinished(sh.ID)
+			continue
+		}
+		if src.running[sh.ID] || !src.drained(sh.ParentShardID, listed) || !src.drained(sh.AdjacentParentShardID, listed) {
+			continue
+		}
+		src.running[sh.ID] = true
+		src.wg.Add(1)
+		go func() {
+			defer src.wg.Done()
+			if src.copyShard(ctx, name, sh) {
+				select {
+				case src.finished <- sh.ID:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
+	return nil
+}
+
+// drained reports whether parent (a shard id or "") needs no more reading.
+// A parent no longer listed was closed longer ago than the retention period.
+func (src *source) drained(parent string, listed map[string]bool) bool {
+	return parent == "" || !listed[parent] || src.known[parent].Done
+}
+
+func shardIndex(id string) (int, error) {
+	var n int
+	if _, err := fmt.Sscanf(id, "shardId-%d", &n); err != nil {
+		return 0, fmt.Errorf("shard id %q: %w", id, err)
+	}
+	return n, nil
+}
+
+// copyShard copies one shard until it is drained (true) or ctx ends.
+func (src *source) copyShard(ctx context.Context, streamName string, sh stream.Shard) bool {
+	for ctx.Err() == nil {
+		done, err := src.copyShardOnce(ctx, streamName, sh)
+		if done {
+			return true
+		}
+		if err != nil && ctx.Err() == nil {
+			src.log.Warn("copy source shard; retrying", "shard", sh.ID, "err", err)
+			sleep(ctx, sourcePoll)
 		}
 	}
+	return false
 }
 
-func (s *Service) copyShardOnce(ctx context.Context, cfg *Config, streamName string, idx int, shardID, subject string) error {
-	in := stream.IteratorInput{ShardID: shardID, Type: stream.AtTimestamp, Timestamp: cfg.SourceStarted}
-	st, err := s.js.Stream(ctx, jsName(cfg.ID))
+// shardCopy is one shard reader's state between pages.
+type shardCopy struct {
+	shardID string
+	idx     int
+	subject string
+	cp      checkpoint
+}
+
+func (src *source) copyShardOnce(ctx context.Context, streamName string, sh stream.Shard) (bool, error) {
+	idx, err := shardIndex(sh.ID)
 	if err != nil {
-		return fmt.Errorf("delivery storage: %w", err)
+		return false, err
 	}
-	if last, err := st.GetLastMsgForSubject(ctx, subject); err == nil {
-		in = stream.IteratorInput{ShardID: shardID, Type: stream.AfterSequenceNumber, StartingSequenceNumber: last.Header.Get(srcSeqHeader)}
-	} else if !isNotFound(err) {
-		return fmt.Errorf("read checkpoint: %w", err)
+	sc := &shardCopy{shardID: sh.ID, idx: idx, subject: srcSubject(src.cfg.ID, idx)}
+	if sc.cp, err = src.svc.loadCheckpoint(ctx, src.cfg, idx); err != nil || sc.cp.Done {
+		return sc.cp.Done, err
 	}
-	it, err := s.opts.Streams.GetShardIterator(ctx, streamName, in)
+	in := stream.IteratorInput{ShardID: sh.ID, Type: stream.AtTimestamp, Timestamp: src.cfg.SourceStarted}
+	if sc.cp.Seq != "" {
+		in = stream.IteratorInput{ShardID: sh.ID, Type: stream.AfterSequenceNumber, StartingSequenceNumber: sc.cp.Seq}
+	}
+	it, err := src.svc.opts.Streams.GetShardIterator(ctx, streamName, in)
 	if err != nil {
-		return fmt.Errorf("shard iterator: %w", err)
+		return false, fmt.Errorf("shard iterator: %w", err)
 	}
 	for ctx.Err() == nil {
-		out, err := s.opts.Streams.GetRecords(ctx, it, 2000)
+		out, err := src.svc.opts.Streams.GetRecords(ctx, it, sourcePageSize)
 		if err != nil {
-			return fmt.Errorf("get records: %w", err)
+			return false, fmt.Errorf("get records: %w", err)
+		}
+		src.stats.noteLag(src.log, sh.ID, out.MillisBehindLatest)
+		if len(out.Records) > 0 {
+			src.checkGap(sc, out.Records[0])
+			if err := src.store(ctx, sc, out.Records); err != nil {
+				return false, err
+			}
+		}
+		if out.NextShardIterator == "" {
+			// The end of a closed shard: record that it is drained.
+			sc.cp.Done = true
+			return true, src.publish(ctx, sc, nil, 0)
 		}
 		it = out.NextShardIterator
 		if len(out.Records) == 0 {
-			sleep(ctx, 200*time.Millisecond)
-			continue
-		}
-		for start := 0; start < len(out.Records); {
-			end, size := start, 0
-			for end < len(out.Records) && end-start < MaxBatchRecords && size+len(out.Records[end].Data) <= MaxBatchBytes {
-				size += len(out.Records[end].Data)
-				end++
-			}
-			if end == start {
-				end++
-			}
-			page := out.Records[start:end]
-			recs := make([][]byte, len(page))
-			for i := range page {
-				recs[i] = page[i].Data
-			}
-			msg := nats.NewMsg(subject)
-			msg.Data = encodeRecords(page[0].Arrival, recs)
-			msg.Header.Set(srcSeqHeader, string(stream.AppendSequenceNumber(nil, page[len(page)-1].Seq)))
-			if _, err := s.js.PublishMsg(ctx, msg, jetstream.WithExpectStream(jsName(cfg.ID))); err != nil {
-				return fmt.Errorf("store source records: %w", err)
-			}
-			start = end
+			sleep(ctx, sourceIdleWait)
 		}
 	}
-	return nil
+	return false, ctx.Err()
+}
+
+// checkGap reports records retention trimmed between the checkpoint and
+// first, the next record the shard still holds.
+func (src *source) checkGap(sc *shardCopy, first stream.Record) {
+	want, ok := sc.cp.nextExpected()
+	if !ok || first.Seq.MsgSeq == want.MsgSeq && first.Seq.Index <= want.Index || first.Seq.MsgSeq < want.MsgSeq {
+		return
+	}
+	lost := int64(first.Seq.MsgSeq - want.MsgSeq) // whole stored messages
+	if want.Index > 0 {
+		lost = max(lost, 1) // at least the rest of the checkpoint's message
+	}
+	src.stats.noteLoss(src.log, SourceLoss{ShardID: sc.shardID, RecordsAtLeast: lost,
+		From: time.UnixMilli(sc.cp.Arrival).UTC(), To: time.UnixMilli(first.Arrival).UTC(), Detected: time.Now().UTC()})
+}
+
+// store copies records into delivery messages of at most MaxBatchRecords
+// records and MaxBatchBytes, split only between source records, so each
+// message's checkpoint is a whole source record. KPL-aggregated records
+// become their user records.
+func (src *source) store(ctx context.Context, sc *shardCopy, recs []stream.Record) error {
+	var page [][]byte
+	size, first := 0, 0
+	for i := range recs {
+		subs := src.userRecords(sc.shardID, recs[i])
+		n := 0
+		for _, d := range subs {
+			n += len(d)
+		}
+		if len(page) > 0 && (len(page)+len(subs) > MaxBatchRecords || size+n > MaxBatchBytes) {
+			if err := src.flushPage(ctx, sc, page, recs[first], recs[i-1]); err != nil {
+				return err
+			}
+			page, size, first = nil, 0, i
+		}
+		page = append(page, subs...)
+		size += n
+	}
+	return src.flushPage(ctx, sc, page, recs[first], recs[len(recs)-1])
+}
+
+// flushPage stores one page whose source records run from first to last.
+// A source record that holds no user record still advances the checkpoint.
+func (src *source) flushPage(ctx context.Context, sc *shardCopy, page [][]byte, first, last stream.Record) error {
+	sc.cp = checkpoint{Seq: string(stream.AppendSequenceNumber(nil, last.Seq)), Arrival: last.Arrival, MsgEnd: last.LastInMessage}
+	return src.publish(ctx, sc, page, first.Arrival)
+}
+
+// publish stores records with the shard's checkpoint, then mirrors the
+// checkpoint into the progress bucket (see checkpoint.go).
+func (src *source) publish(ctx context.Context, sc *shardCopy, records [][]byte, arrival int64) error {
+	msg := nats.NewMsg(sc.subject)
+	msg.Data = encodeRecords(arrival, records)
+	sc.cp.setHeaders(msg.Header)
+	if _, err := src.svc.js.PublishMsg(ctx, msg, jetstream.WithExpectStream(jsName(src.cfg.ID))); err != nil {
+		return fmt.Errorf("store source records: %w", err)
+	}
+	if sc.cp.Done {
+		src.stats.noteFinished(sc.shardID)
+	}
+	return src.svc.saveCheckpoint(ctx, src.cfg, sc.idx, sc.cp)
 }

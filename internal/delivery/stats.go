@@ -31,6 +31,13 @@ type Stats struct {
 	ErrorCount        int64
 	LastError         string
 	ErrorOutputPrefix string // s3://bucket/prefix as configured
+
+	// Kinesis source only (see lag.go): each source shard's lag and the
+	// largest, and data the source's retention trimmed before delivery.
+	SourceShards       []SourceShard
+	MillisBehindLatest int64
+	SourceDataLoss     []SourceLoss
+	SourceRecordsLost  int64 // at least this many
 }
 
 // counters are one delivery stream's live figures; the worker writes them,
@@ -42,6 +49,8 @@ type counters struct {
 
 	mu        sync.Mutex
 	lastError string
+
+	source sourceState
 }
 
 func (c *counters) setError(msg string) {
@@ -152,5 +161,6 @@ func (s *Service) Stats(ctx context.Context, name string) (Stats, error) {
 	if ms := c.lastDelivery.Load(); ms != 0 {
 		st.LastDelivery = time.UnixMilli(ms).UTC()
 	}
+	c.fillSource(&st)
 	return st, nil
 }

@@ -483,12 +483,40 @@ func (w *worker) saveProgress(ctx context.Context) error {
 	w.dirty = false
 	if time.Since(w.purged) > 5*time.Second && done > 0 {
 		w.purged = time.Now()
-		st, err := w.svc.js.Stream(ctx, jsName(w.cfg.ID))
-		if err == nil {
-			err = st.Purge(ctx, jetstream.WithPurgeSequence(done+1))
-		}
-		if err != nil && !errors.Is(err, context.Canceled) {
+		if err := w.purgeDelivered(ctx, done); err != nil && !errors.Is(err, context.Canceled) {
 			w.log.Warn("purge delivered records", "err", err)
+		}
+	}
+	return nil
+}
+
+// purgeDelivered drops the stored messages up to done, except the last one
+// of each source shard's subject: its headers are that shard's checkpoint.
+func (w *worker) purgeDelivered(ctx context.Context, done uint64) error {
+	st, err := w.svc.js.Stream(ctx, jsName(w.cfg.ID))
+	if err != nil {
+		return err
+	}
+	put := putSubject(w.cfg.ID)
+	if err := st.Purge(ctx, jetstream.WithPurgeSubject(put), jetstream.WithPurgeSequence(done+1)); err != nil {
+		return fmt.Errorf("%s: %w", put, err)
+	}
+	if w.cfg.Type != KinesisStreamAsSource {
+		return nil
+	}
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(srcSubjects(w.cfg.ID)))
+	if err != nil {
+		return err
+	}
+	for subject := range info.State.Subjects {
+		last, err := st.GetLastMsgForSubject(ctx, subject)
+		if err != nil {
+			return fmt.Errorf("%s: %w", subject, err)
+		}
+		if keep := min(done+1, last.Sequence); keep > 1 {
+			if err := st.Purge(ctx, jetstream.WithPurgeSubject(subject), jetstream.WithPurgeSequence(keep)); err != nil {
+				return fmt.Errorf("%s: %w", subject, err)
+			}
 		}
 	}
 	return nil

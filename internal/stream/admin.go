@@ -31,15 +31,24 @@ type Summary struct {
 type Description struct {
 	Summary
 	RetentionHours int
+	// Shards are ordered by id: the open ones and the closed ones whose
+	// records retention has not trimmed yet, as Kinesis lists them.
 	Shards         []Shard
+	OpenShardCount int
 }
 
-// Shard describes one shard; all shards are open (no resharding).
+// Shard describes one shard.
 type Shard struct {
 	ID                     string
+	ParentShardID          string
+	AdjacentParentShardID  string
 	StartingHashKey        string
 	EndingHashKey          string
 	StartingSequenceNumber string
+	// EndingSequenceNumber is set once a reshard closed the shard.
+	EndingSequenceNumber string
+	// Created and Closed (zero while open) serve ListShards' time filters.
+	Created, Closed time.Time
 }
 
 // CreateStream creates a stream and its storage; it is ACTIVE on return.
@@ -68,13 +77,8 @@ func (s *Service) CreateStream(ctx context.Context, in CreateStreamInput) error 
 	if _, ok := (*s.byName.Load())[in.Name]; ok {
 		return errorf(KindInUse, "Stream %s under account %s already exists.", in.Name, s.opts.AccountID)
 	}
-	total := 0
-	for _, ds := range *s.byName.Load() {
-		total += len(ds.shards)
-	}
-	if total+in.ShardCount > MaxShardsPerAccount {
-		return errorf(KindLimitExceeded, "This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
-			s.opts.AccountID, s.opts.Region, total, MaxShardsPerAccount, in.ShardCount)
+	if err := s.checkShardLimit(in.ShardCount); err != nil {
+		return err
 	}
 	m := &streamMeta{
 		ID:             hex.EncodeToString(randomBytes(8)),
@@ -89,6 +93,7 @@ func (s *Service) CreateStream(ctx context.Context, in CreateStreamInput) error 
 	for k, v := range in.Tags {
 		m.Tags[k] = v
 	}
+	m.Shards = uniformShards(in.ShardCount, 0, m.Created)
 	ds, err := newDataStream(m)
 	if err != nil {
 		return err
@@ -144,9 +149,20 @@ func (s *Service) DescribeStream(ctx context.Context, name string) (Description,
 		return Description{}, err
 	}
 	m := ds.meta.Load()
-	d := Description{Summary: s.summary(m), RetentionHours: m.RetentionHours, Shards: make([]Shard, len(ds.shards))}
-	for i, sh := range ds.shards {
-		d.Shards[i] = Shard{ID: sh.id, StartingHashKey: sh.startKey, EndingHashKey: sh.endKey, StartingSequenceNumber: sh.startSeq}
+	lay := ds.layout.Load()
+	d := Description{Summary: s.summary(m), RetentionHours: m.RetentionHours, Shards: make([]Shard, 0, len(lay.all)), OpenShardCount: len(lay.open)}
+	expired := s.opts.Now().Add(-time.Duration(m.RetentionHours) * time.Hour).UnixMilli()
+	for _, sh := range lay.all {
+		closed := sh.closedAt.Load()
+		if closed != 0 && closed < expired {
+			continue // closed and past retention: Kinesis no longer lists it
+		}
+		out := Shard{ID: sh.id, ParentShardID: sh.parent, AdjacentParentShardID: sh.adjacent,
+			StartingHashKey: sh.startKey, EndingHashKey: sh.endKey, StartingSequenceNumber: sh.startSeq, Created: sh.created}
+		if closed != 0 {
+			out.EndingSequenceNumber, out.Closed = sh.endSeq(), time.UnixMilli(closed).UTC()
+		}
+		d.Shards = append(d.Shards, out)
 	}
 	return d, nil
 }
@@ -247,4 +263,65 @@ func (s *Service) SetRetention(ctx context.Context, name string, hours int, incr
 		// Trimming is JetStream's MaxAge; update it before the metadata.
 		return s.ensureStorage(ctx, m)
 	})
+}
+
+// checkShardLimit fails when adding shards open shards would exceed the
+// account's shard quota. Callers hold s.mu.
+func (s *Service) checkShardLimit(adding int) error {
+	total := 0
+	for _, ds := range *s.byName.Load() {
+		total += len(ds.layout.Load().open)
+	}
+	if total+adding > MaxShardsPerAccount {
+		return errorf(KindLimitExceeded, "This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
+			s.opts.AccountID, s.opts.Region, total, MaxShardsPerAccount, adding)
+	}
+	return nil
+}
+
+// ListShards filter types as Kinesis names them.
+const (
+	FilterAfterShardID    = "AFTER_SHARD_ID"
+	FilterAtTrimHorizon   = "AT_TRIM_HORIZON"
+	FilterFromTrimHorizon = "FROM_TRIM_HORIZON"
+	FilterAtLatest        = "AT_LATEST"
+	FilterAtTimestamp     = "AT_TIMESTAMP"
+	FilterFromTimestamp   = "FROM_TIMESTAMP"
+)
+
+// FilterShards applies a ListShards ShardFilter of type typ (ts for the
+// timestamp types) to d.Shards at time now. AFTER_SHARD_ID and no filter
+// select every listed shard; the caller applies the shard id bound.
+func (d *Description) FilterShards(typ string, ts, now time.Time) []Shard {
+	// Times before the stream existed mean its first shards.
+	horizon := now.Add(-time.Duration(d.RetentionHours) * time.Hour)
+	if horizon.Before(d.Created) {
+		horizon = d.Created
+	}
+	if ts.Before(d.Created) {
+		ts = d.Created
+	}
+	keep := func(Shard) bool { return true }
+	switch typ {
+	case FilterAtLatest:
+		keep = func(sh Shard) bool { return sh.Closed.IsZero() }
+	case FilterAtTrimHorizon:
+		keep = func(sh Shard) bool { return openAt(sh, horizon) }
+	case FilterAtTimestamp:
+		keep = func(sh Shard) bool { return openAt(sh, ts) }
+	case FilterFromTimestamp:
+		keep = func(sh Shard) bool { return sh.Closed.IsZero() || !sh.Closed.Before(ts) }
+	}
+	var out []Shard
+	for _, sh := range d.Shards {
+		if keep(sh) {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
+
+// openAt reports whether sh existed and was open at t.
+func openAt(sh Shard, t time.Time) bool {
+	return !sh.Created.After(t) && (sh.Closed.IsZero() || sh.Closed.After(t))
 }

@@ -24,13 +24,26 @@ type Record struct {
 	PartitionKey string
 	Seq          SeqNum
 	Arrival      int64 // unix ms
+	// LastInMessage is set on the last record stored with its message, so
+	// a reader that checkpoints can tell a trimmed gap after it from none.
+	LastInMessage bool
 }
 
-// GetRecordsOutput is one page of records.
+// GetRecordsOutput is one page of records. At the end of a closed shard
+// NextShardIterator is empty and ChildShards names the shards to read next.
 type GetRecordsOutput struct {
 	Records            []Record
 	NextShardIterator  string
 	MillisBehindLatest int64
+	ChildShards        []ChildShard
+}
+
+// ChildShard is a shard created from the one being read.
+type ChildShard struct {
+	ShardID         string
+	ParentShards    []string
+	StartingHashKey string
+	EndingHashKey   string
 }
 
 // GetRecords reads up to limit records (0 means MaxGetRecordsLimit) and at
@@ -48,10 +61,11 @@ func (s *Service) GetRecords(ctx context.Context, iterator string, limit int) (*
 	if ds == nil {
 		return nil, errorf(KindNotFound, "Shard iterator refers to a stream that no longer exists under account %s.", s.opts.AccountID)
 	}
-	if p.shard >= len(ds.shards) {
+	lay := ds.layout.Load()
+	sh := lay.shard(p.shard)
+	if sh == nil {
 		return nil, errBadIterator
 	}
-	sh := ds.shards[p.shard]
 	out := &GetRecordsOutput{}
 	budget := MaxGetRecordsBytes
 	caughtUp, full := false, false
@@ -110,10 +124,11 @@ func (s *Service) GetRecords(ctx context.Context, iterator string, limit int) (*
 				}
 				budget -= size
 				out.Records = append(out.Records, Record{
-					Data:         d,
-					PartitionKey: unsafe.String(unsafe.SliceData(pk), len(pk)),
-					Seq:          SeqNum{MsgSeq: seq, Index: i, Shard: p.shard},
-					Arrival:      r.arrival,
+					Data:          d,
+					PartitionKey:  unsafe.String(unsafe.SliceData(pk), len(pk)),
+					Seq:           SeqNum{MsgSeq: seq, Index: i, Shard: p.shard},
+					Arrival:       r.arrival,
+					LastInMessage: i == r.count-1,
 				})
 			}
 			p.msgSeq, p.index = seq+1, 0
@@ -125,10 +140,19 @@ func (s *Service) GetRecords(ctx context.Context, iterator string, limit int) (*
 		if err != nil {
 			return nil, err
 		}
+		if got == 0 {
+			// Nothing is stored from `from` to the tip: retention trimmed it.
+			p.msgSeq, p.index = tip+1, 0
+		}
 		if got == 0 || (!full && pending == 0) {
 			caughtUp = true
 			break
 		}
+	}
+	if caughtUp && len(out.Records) == 0 && sh.closed() && p.msgSeq > sh.endMsgSeq.Load() {
+		out.ChildShards = childShards(lay, sh)
+		ds.metrics.noteGet(time.Now().UnixMilli(), 0, 0)
+		return out, nil
 	}
 	if !caughtUp && lastArrival != 0 {
 		out.MillisBehindLatest = max(0, sh.lastArrival.Load()-lastArrival)
@@ -136,4 +160,17 @@ func (s *Service) GetRecords(ctx context.Context, iterator string, limit int) (*
 	out.NextShardIterator = s.encodeIterator(p)
 	ds.metrics.noteGet(time.Now().UnixMilli(), len(out.Records), out.MillisBehindLatest)
 	return out, nil
+}
+
+func childShards(lay *layout, sh *shard) []ChildShard {
+	children := lay.children(sh)
+	out := make([]ChildShard, len(children))
+	for i, c := range children {
+		parents := []string{c.parent}
+		if c.adjacent != "" {
+			parents = append(parents, c.adjacent)
+		}
+		out[i] = ChildShard{ShardID: c.id, ParentShards: parents, StartingHashKey: c.startKey, EndingHashKey: c.endKey}
+	}
+	return out
 }

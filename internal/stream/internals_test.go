@@ -106,7 +106,7 @@ func TestRetentionUpdatesMaxAge(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds, _ := s.lookup("r")
-	for _, sh := range ds.shards {
+	for _, sh := range ds.layout.Load().all {
 		st, err := s.js.Stream(ctx, sh.jsName)
 		if err != nil || st.CachedInfo().Config.MaxAge != 72*time.Hour {
 			t.Fatalf("%s: %v %v", sh.jsName, err, st.CachedInfo().Config.MaxAge)

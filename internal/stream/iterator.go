@@ -106,10 +106,10 @@ func (s *Service) GetShardIterator(ctx context.Context, name string, in Iterator
 		return "", err
 	}
 	idx, ok := parseShardID(in.ShardID)
-	if !ok || idx >= len(ds.shards) {
+	sh := ds.layout.Load().shard(idx)
+	if !ok || sh == nil {
 		return "", errorf(KindNotFound, "Shard %s in stream %s under account %s does not exist", in.ShardID, name, s.opts.AccountID)
 	}
-	sh := ds.shards[idx]
 	p := position{stream: ds.idNum, shard: idx}
 	switch in.Type {
 	case TrimHorizon:

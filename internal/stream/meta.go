@@ -43,6 +43,24 @@ type streamMeta struct {
 	RetentionHours int               `json:"retention_hours"`
 	Created        time.Time         `json:"created"`
 	Tags           map[string]string `json:"tags,omitempty"`
+	// Shards is every shard, closed ones included, by number. Metadata
+	// written before resharding existed has none: ShardCount uniform shards.
+	Shards []shardMeta `json:"shards,omitempty"`
+	// Scalings are the recent UpdateShardCount times (for its daily limit).
+	Scalings []time.Time `json:"scalings,omitempty"`
+}
+
+// shardMeta is the durable description of one shard.
+type shardMeta struct {
+	Index    int       `json:"index"`
+	Start    string    `json:"start"` // decimal hash keys
+	End      string    `json:"end"`
+	Parent   string    `json:"parent,omitempty"`
+	Adjacent string    `json:"adjacent,omitempty"`
+	Created  time.Time `json:"created"`
+	Closed   time.Time `json:"closed,omitzero"`
+	// EndSeq is the JetStream sequence of a closed shard's last message.
+	EndSeq uint64 `json:"end_seq,omitempty"`
 }
 
 func (m *streamMeta) clone() *streamMeta {
@@ -51,11 +69,20 @@ func (m *streamMeta) clone() *streamMeta {
 	for k, v := range m.Tags {
 		c.Tags[k] = v
 	}
+	c.Shards = append([]shardMeta(nil), m.Shards...)
+	c.Scalings = append([]time.Time(nil), m.Scalings...)
 	return &c
 }
 
 func shardSubject(streamID string, i int) string {
 	return fmt.Sprintf("%s%s.%d", subjectPrefix, streamID, i)
+}
+
+// closedSubject is what a closed shard's storage listens on instead of its
+// subject, so that a publish still in flight when the shard closed (its
+// caller gave up waiting) is refused rather than stored past the shard's end.
+func closedSubject(streamID string, i int) string {
+	return fmt.Sprintf("%sclosed.%s.%d", subjectPrefix, streamID, i)
 }
 
 // shardStreamName names the JetStream stream of one shard. A stream per
@@ -72,7 +99,18 @@ func newDataStream(m *streamMeta) (*dataStream, error) {
 	if err != nil || len(raw) != 8 {
 		return nil, fmt.Errorf("stream %s: bad id %q", m.Name, m.ID)
 	}
-	ds := &dataStream{idNum: binary.BigEndian.Uint64(raw), shards: buildShards(m.ID, m.ShardCount)}
+	if m.Shards == nil {
+		m.Shards = uniformShards(m.ShardCount, 0, m.Created)
+	}
+	all := make([]*shard, len(m.Shards))
+	for i, sm := range m.Shards {
+		if sm.Index != i {
+			return nil, fmt.Errorf("stream %s: shard %d stored at %d", m.Name, sm.Index, i)
+		}
+		all[i] = newShard(m.ID, sm)
+	}
+	ds := &dataStream{idNum: binary.BigEndian.Uint64(raw)}
+	ds.layout.Store(newLayout(all))
 	ds.meta.Store(m)
 	return ds, nil
 }
@@ -173,11 +211,15 @@ func (s *Service) loadStreams(ctx context.Context) error {
 
 // jsConfig is the JetStream stream backing one shard: file storage,
 // trimmed by age to the retention period, direct gets for batched reads.
-func jsConfig(m *streamMeta, shard int) jetstream.StreamConfig {
+func jsConfig(m *streamMeta, sm shardMeta) jetstream.StreamConfig {
+	subject := shardSubject(m.ID, sm.Index)
+	if !sm.Closed.IsZero() {
+		subject = closedSubject(m.ID, sm.Index)
+	}
 	return jetstream.StreamConfig{
-		Name:        shardStreamName(m.ID, shard),
-		Description: fmt.Sprintf("Kinesis data stream %s, %s", m.Name, shardID(shard)),
-		Subjects:    []string{shardSubject(m.ID, shard)},
+		Name:        shardStreamName(m.ID, sm.Index),
+		Description: fmt.Sprintf("Kinesis data stream %s, %s", m.Name, shardID(sm.Index)),
+		Subjects:    []string{subject},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
 		Discard:     jetstream.DiscardOld,
@@ -193,8 +235,8 @@ func jsConfig(m *streamMeta, shard int) jetstream.StreamConfig {
 }
 
 func (s *Service) ensureStorage(ctx context.Context, m *streamMeta) error {
-	for i := range m.ShardCount {
-		if _, err := s.js.CreateOrUpdateStream(ctx, jsConfig(m, i)); err != nil {
+	for _, sm := range m.Shards {
+		if _, err := s.js.CreateOrUpdateStream(ctx, jsConfig(m, sm)); err != nil {
 			return fmt.Errorf("create storage of stream %s: %w", m.Name, err)
 		}
 	}
@@ -203,7 +245,7 @@ func (s *Service) ensureStorage(ctx context.Context, m *streamMeta) error {
 
 func (s *Service) dropStorage(ctx context.Context, ds *dataStream) error {
 	m := ds.meta.Load()
-	for _, sh := range ds.shards {
+	for _, sh := range ds.layout.Load().all {
 		if err := s.js.DeleteStream(ctx, sh.jsName); err != nil && !isNotFound(err) {
 			return fmt.Errorf("delete storage of stream %s: %w", m.Name, err)
 		}
@@ -219,7 +261,7 @@ func (s *Service) dropStorage(ctx context.Context, ds *dataStream) error {
 // survives even when retention trimmed every message.
 func (s *Service) restoreTips(ctx context.Context, ds *dataStream) error {
 	var r msgReader
-	for _, sh := range ds.shards {
+	for _, sh := range ds.layout.Load().all {
 		st, err := s.js.Stream(ctx, sh.jsName)
 		if err != nil {
 			return fmt.Errorf("open storage of %s: %w", sh.jsName, err)
@@ -229,7 +271,7 @@ func (s *Service) restoreTips(ctx context.Context, ds *dataStream) error {
 			sh.noteAppend(state.LastSeq, 0, 1)
 			continue
 		}
-		msg, err := st.GetLastMsgForSubject(ctx, sh.subject)
+		msg, err := st.GetMsg(ctx, state.LastSeq)
 		if err != nil {
 			return fmt.Errorf("read tip of %s: %w", sh.jsName, err)
 		}

@@ -135,7 +135,7 @@ func (s *Service) Metrics(name string, window time.Duration) (Metrics, error) {
 	}
 	return Metrics{
 		Stream: name,
-		Shards: len(ds.shards),
+		Shards: len(ds.layout.Load().open),
 		Period: MetricsPeriod,
 		Points: ds.metrics.points(time.Now(), window),
 	}, nil

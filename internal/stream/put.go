@@ -55,7 +55,11 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 	if err != nil {
 		return 0, err
 	}
-	nShards := len(ds.shards)
+	ds.putMu.RLock()
+	defer ds.putMu.RUnlock()
+	// Until the end, Seq.Shard holds the position in open, not the number.
+	open := ds.layout.Load().open
+	nShards := len(open)
 	counts := make([]int, nShards)
 	sizes := make([]int, nShards)
 	total := 0
@@ -75,7 +79,7 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 			return 0, errorf(KindInvalidArgument, "Record %d is invalid: the partition key must have 1 to %d characters and data plus partition key at most %d bytes.", i, MaxPartitionKey, MaxRecordSize)
 		}
 		total += size
-		sh := route(ds.shards, k)
+		sh := route(open, k)
 		results[i] = PutResult{Seq: SeqNum{Shard: sh, Index: counts[sh]}}
 		counts[sh]++
 		sizes[sh] += recordSize(e.PartitionKey, e.Data)
@@ -109,7 +113,7 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 		if bp == nil {
 			continue
 		}
-		futures[sh], errs[sh] = s.js.PublishMsgAsync(&nats.Msg{Subject: ds.shards[sh].subject, Data: *bp})
+		futures[sh], errs[sh] = s.js.PublishMsgAsync(&nats.Msg{Subject: open[sh].subject, Data: *bp})
 	}
 	reusable := true
 	for sh, f := range futures {
@@ -118,11 +122,11 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 		}
 		select {
 		case ack := <-f.Ok():
-			if ack.Stream != ds.shards[sh].jsName {
-				errs[sh] = fmt.Errorf("acknowledged by stream %s, want %s", ack.Stream, ds.shards[sh].jsName)
+			if ack.Stream != open[sh].jsName {
+				errs[sh] = fmt.Errorf("acknowledged by stream %s, want %s", ack.Stream, open[sh].jsName)
 				continue
 			}
-			ds.shards[sh].noteAppend(ack.Sequence, arrival, counts[sh])
+			open[sh].noteAppend(ack.Sequence, arrival, counts[sh])
 			for i := range results {
 				if results[i].Seq.Shard == sh {
 					results[i].Seq.MsgSeq = ack.Sequence
@@ -143,7 +147,7 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 		if errs[sh] == nil {
 			continue
 		}
-		s.opts.Logger.Error("store records", "stream", name, "shard", ds.shards[sh].id, "err", errs[sh])
+		s.opts.Logger.Error("store records", "stream", name, "shard", open[sh].id, "err", errs[sh])
 		for i := range results {
 			if results[i].Seq.Shard == sh {
 				results[i].ErrorCode, results[i].ErrorMessage = string(KindInternal), "Internal service failure."
@@ -151,6 +155,9 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 				total -= len(entries[i].Data) + len(entries[i].PartitionKey)
 			}
 		}
+	}
+	for i := range results {
+		results[i].Seq.Shard = open[results[i].Seq.Shard].index
 	}
 	ds.metrics.notePut(arrival, len(entries)-failed, total)
 	return failed, nil

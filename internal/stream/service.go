@@ -43,6 +43,10 @@ type Options struct {
 	// tests inject one to expire iterators without waiting. Record arrival
 	// times always use the real clock because JetStream timestamps do.
 	Now func() time.Time
+	// ReshardDelay keeps a resharded stream UPDATING this long before the
+	// new shards take over (default 0: at once); tests use it to observe
+	// the state machine.
+	ReshardDelay time.Duration
 }
 
 // Service manages data streams.
@@ -60,11 +64,15 @@ type Service struct {
 	byID   atomic.Pointer[map[uint64]*dataStream]
 }
 
-// dataStream is one data stream: static layout plus copy-on-write metadata.
+// dataStream is one data stream: copy-on-write shard layout and metadata.
 type dataStream struct {
 	idNum  uint64
-	shards []*shard
+	layout atomic.Pointer[layout]
 	meta   atomic.Pointer[streamMeta]
+	// putMu is held shared by writers from routing until their records are
+	// stored, and exclusively by a reshard while it closes shards, so no
+	// record lands in a shard after its ending sequence number was taken.
+	putMu sync.RWMutex
 	// metrics are in memory only (see metrics.go).
 	metrics streamMetrics
 }

@@ -2,6 +2,7 @@ package kinesisapi
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -65,7 +66,10 @@ func (p *putRecordsResponse) AppendJSON(dst []byte) []byte {
 type getRecordsResponse struct{ out *stream.GetRecordsOutput }
 
 func (g *getRecordsResponse) model() *GetRecordsOutput {
-	out := &GetRecordsOutput{Records: make([]Record, len(g.out.Records)), NextShardIterator: g.out.NextShardIterator, MillisBehindLatest: g.out.MillisBehindLatest}
+	out := &GetRecordsOutput{Records: make([]Record, len(g.out.Records)), MillisBehindLatest: g.out.MillisBehindLatest, ChildShards: wireChildShards(g.out.ChildShards)}
+	if g.out.NextShardIterator != "" {
+		out.NextShardIterator = &g.out.NextShardIterator
+	}
 	for i, r := range g.out.Records {
 		out.Records[i] = Record{
 			SequenceNumber:              string(stream.AppendSequenceNumber(nil, r.Seq)),
@@ -102,11 +106,32 @@ func (g *getRecordsResponse) AppendJSON(dst []byte) []byte {
 		dst = appendString(dst, r.PartitionKey)
 		dst = append(dst, '}')
 	}
-	dst = append(dst, `],"NextShardIterator":`...)
-	dst = appendString(dst, g.out.NextShardIterator)
+	dst = append(dst, ']')
+	if g.out.NextShardIterator != "" {
+		dst = append(dst, `,"NextShardIterator":`...)
+		dst = appendString(dst, g.out.NextShardIterator)
+	}
 	dst = append(dst, `,"MillisBehindLatest":`...)
 	dst = strconv.AppendInt(dst, g.out.MillisBehindLatest, 10)
+	if len(g.out.ChildShards) > 0 {
+		// Only at the end of a closed shard: off the hot path.
+		b, _ := json.Marshal(wireChildShards(g.out.ChildShards))
+		dst = append(dst, `,"ChildShards":`...)
+		dst = append(dst, b...)
+	}
 	return append(dst, '}')
+}
+
+func wireChildShards(cs []stream.ChildShard) []ChildShard {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]ChildShard, len(cs))
+	for i, c := range cs {
+		out[i] = ChildShard{ShardId: c.ShardID, ParentShards: c.ParentShards,
+			HashKeyRange: HashKeyRange{StartingHashKey: c.StartingHashKey, EndingHashKey: c.EndingHashKey}}
+	}
+	return out
 }
 
 func grow(dst []byte, n int) []byte {

@@ -36,6 +36,9 @@ func Register(rt *awsapi.Router, svc *stream.Service) {
 		"TagResource":                   a.tagResource,
 		"UntagResource":                 a.untagResource,
 		"ListTagsForResource":           a.listTagsForResource,
+		"SplitShard":                    a.splitShard,
+		"MergeShards":                   a.mergeShards,
+		"UpdateShardCount":              a.updateShardCount,
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/stream"
 )
 
 func (a *api) now() time.Time { return a.svc.Now() }
@@ -18,7 +19,9 @@ type listToken struct {
 	Stream string `json:"s,omitempty"`
 	After  string `json:"a,omitempty"`
 	Filter string `json:"f,omitempty"`
-	Issued int64  `json:"t"`
+	// FilterTime is a timestamp filter's time (unix ms).
+	FilterTime int64 `json:"ft,omitempty"`
+	Issued     int64 `json:"t"`
 }
 
 func encodeToken(t listToken, now time.Time) string {
@@ -59,6 +62,8 @@ func (a *api) listShards(ctx context.Context, call *awsapi.Call) (any, error) {
 	}
 	after := in.ExclusiveStartShardId
 	t := in.target
+	var filter *ShardFilter
+	var prev listToken // the token this page continues, if any
 	if in.NextToken != "" {
 		if in.StreamName != "" || in.StreamARN != "" || in.ExclusiveStartShardId != "" || in.ShardFilter != nil || in.StreamCreationTimestamp != nil {
 			return nil, awsapi.Errorf(400, "InvalidArgumentException", "NextToken and StreamName (or StreamARN, ExclusiveStartShardId, ShardFilter, StreamCreationTimestamp) cannot be provided together.")
@@ -70,23 +75,13 @@ func (a *api) listShards(ctx context.Context, call *awsapi.Call) (any, error) {
 		if age := a.now().Sub(time.UnixMilli(tok.Issued)); age > a.svc.TokenTTL() {
 			return nil, awsapi.Errorf(400, "ExpiredNextTokenException", "The NextToken has expired. Tokens are valid for %d seconds.", int(a.svc.TokenTTL().Seconds()))
 		}
-		t, after = target{StreamName: tok.Stream}, tok.After
+		t, after, prev = target{StreamName: tok.Stream}, tok.After, tok
 	} else if f := in.ShardFilter; f != nil {
-		switch f.Type {
-		case "AFTER_SHARD_ID":
-			if f.ShardId == "" {
-				return nil, awsapi.Errorf(400, "InvalidArgumentException", "ShardId must be specified for ShardFilter type AFTER_SHARD_ID.")
-			}
-			if f.ShardId > after {
-				after = f.ShardId
-			}
-		case "AT_TIMESTAMP", "FROM_TIMESTAMP":
-			if f.Timestamp == nil {
-				return nil, awsapi.Errorf(400, "InvalidArgumentException", "Timestamp must be specified for ShardFilter type %s.", f.Type)
-			}
+		var err error
+		if after, err = checkShardFilter(f, after); err != nil {
+			return nil, err
 		}
-		// Shards never close in Shoal (no resharding), so every other filter
-		// selects all shards.
+		filter = f
 	}
 	d, err := a.describe(ctx, t)
 	if err != nil {
@@ -99,7 +94,13 @@ func (a *api) listShards(ctx context.Context, call *awsapi.Call) (any, error) {
 	if in.MaxResults != nil {
 		limit = int(*in.MaxResults)
 	}
-	shards := d.Shards
+	if prev.Filter != "" {
+		filter = &ShardFilter{Type: prev.Filter}
+		if prev.FilterTime != 0 {
+			filter.Timestamp = &awsapi.Timestamp{Time: time.UnixMilli(prev.FilterTime)}
+		}
+	}
+	shards := a.filterShards(&d, filter)
 	if after != "" {
 		i := sort.Search(len(shards), func(i int) bool { return shards[i].ID > after })
 		shards = shards[i:]
@@ -107,7 +108,14 @@ func (a *api) listShards(ctx context.Context, call *awsapi.Call) (any, error) {
 	out := &ListShardsOutput{}
 	if len(shards) > limit {
 		shards = shards[:limit]
-		out.NextToken = encodeToken(listToken{Stream: d.Name, After: shards[limit-1].ID}, a.now())
+		next := listToken{Stream: d.Name, After: shards[limit-1].ID}
+		if filter != nil {
+			next.Filter = filter.Type
+			if filter.Timestamp != nil {
+				next.FilterTime = filter.Timestamp.Time.UnixMilli()
+			}
+		}
+		out.NextToken = encodeToken(next, a.now())
 	}
 	out.Shards = wireShards(shards)
 	return out, nil
@@ -291,4 +299,41 @@ func (a *api) increaseRetention(ctx context.Context, call *awsapi.Call) (any, er
 
 func (a *api) decreaseRetention(ctx context.Context, call *awsapi.Call) (any, error) {
 	return a.retention(ctx, call, false)
+}
+
+// filterShards applies a ShardFilter (nil: none) to d's shards.
+func (a *api) filterShards(d *stream.Description, f *ShardFilter) []stream.Shard {
+	if f == nil {
+		return d.Shards
+	}
+	var ts time.Time
+	if f.Timestamp != nil {
+		ts = f.Timestamp.Time
+	}
+	return d.FilterShards(f.Type, ts, a.now())
+}
+
+// checkShardFilter validates a ShardFilter and returns the shard id the
+// listing starts after.
+func checkShardFilter(f *ShardFilter, after string) (string, error) {
+	switch f.Type {
+	case stream.FilterAfterShardID:
+		if f.ShardId == "" {
+			return "", awsapi.Errorf(400, "InvalidArgumentException", "ShardId must be specified for ShardFilter type AFTER_SHARD_ID.")
+		}
+		if f.ShardId > after {
+			after = f.ShardId
+		}
+	case stream.FilterAtTimestamp, stream.FilterFromTimestamp:
+		if f.Timestamp == nil {
+			return "", awsapi.Errorf(400, "InvalidArgumentException", "Timestamp must be specified for ShardFilter type %s.", f.Type)
+		}
+	}
+	if f.ShardId != "" && f.Type != stream.FilterAfterShardID {
+		return "", awsapi.Errorf(400, "InvalidArgumentException", "ShardId can only be specified for ShardFilter type AFTER_SHARD_ID.")
+	}
+	if f.Timestamp != nil && f.Type != stream.FilterAtTimestamp && f.Type != stream.FilterFromTimestamp {
+		return "", awsapi.Errorf(400, "InvalidArgumentException", "Timestamp can only be specified for ShardFilter types AT_TIMESTAMP and FROM_TIMESTAMP.")
+	}
+	return after, nil
 }

@@ -64,9 +64,11 @@ func wireShards(shards []stream.Shard) []Shard {
 	out := make([]Shard, len(shards))
 	for i, sh := range shards {
 		out[i] = Shard{
-			ShardId:             sh.ID,
-			HashKeyRange:        HashKeyRange{StartingHashKey: sh.StartingHashKey, EndingHashKey: sh.EndingHashKey},
-			SequenceNumberRange: SequenceNumberRange{StartingSequenceNumber: sh.StartingSequenceNumber},
+			ShardId:               sh.ID,
+			ParentShardId:         sh.ParentShardID,
+			AdjacentParentShardId: sh.AdjacentParentShardID,
+			HashKeyRange:          HashKeyRange{StartingHashKey: sh.StartingHashKey, EndingHashKey: sh.EndingHashKey},
+			SequenceNumberRange:   SequenceNumberRange{StartingSequenceNumber: sh.StartingSequenceNumber, EndingSequenceNumber: sh.EndingSequenceNumber},
 		}
 	}
 	return out
@@ -143,7 +145,7 @@ func (a *api) describeStreamSummary(ctx context.Context, call *awsapi.Call) (any
 		StreamCreationTimestamp: awsapi.Timestamp{Time: d.Created},
 		EnhancedMonitoring:      []EnhancedMetrics{{ShardLevelMetrics: []string{}}},
 		EncryptionType:          "NONE",
-		OpenShardCount:          int32(len(d.Shards)),
+		OpenShardCount:          int32(d.OpenShardCount),
 		MaxRecordSizeInKiB:      1024,
 	}}, nil
 }

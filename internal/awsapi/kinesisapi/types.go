@@ -212,10 +212,44 @@ type Record struct {
 	PartitionKey                string           `json:"PartitionKey"`
 }
 
+// GetRecordsOutput has no NextShardIterator and has ChildShards at the end
+// of a closed shard.
 type GetRecordsOutput struct {
-	Records            []Record `json:"Records"`
-	NextShardIterator  string   `json:"NextShardIterator"`
-	MillisBehindLatest int64    `json:"MillisBehindLatest"`
+	Records            []Record     `json:"Records"`
+	NextShardIterator  *string      `json:"NextShardIterator,omitempty"`
+	MillisBehindLatest int64        `json:"MillisBehindLatest"`
+	ChildShards        []ChildShard `json:"ChildShards,omitempty"`
+}
+
+type ChildShard struct {
+	ShardId      string       `json:"ShardId"`
+	ParentShards []string     `json:"ParentShards"`
+	HashKeyRange HashKeyRange `json:"HashKeyRange"`
+}
+
+type SplitShardInput struct {
+	target
+	ShardToSplit       string `json:"ShardToSplit,omitempty"`
+	NewStartingHashKey string `json:"NewStartingHashKey,omitempty"`
+}
+
+type MergeShardsInput struct {
+	target
+	ShardToMerge         string `json:"ShardToMerge,omitempty"`
+	AdjacentShardToMerge string `json:"AdjacentShardToMerge,omitempty"`
+}
+
+type UpdateShardCountInput struct {
+	target
+	TargetShardCount *int32 `json:"TargetShardCount,omitempty"`
+	ScalingType      string `json:"ScalingType,omitempty"`
+}
+
+type UpdateShardCountOutput struct {
+	CurrentShardCount int32  `json:"CurrentShardCount"`
+	StreamARN         string `json:"StreamARN"`
+	StreamName        string `json:"StreamName"`
+	TargetShardCount  int32  `json:"TargetShardCount"`
 }
 
 type AddTagsToStreamInput struct {
