@@ -22,10 +22,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		configPath = fs.String("config", "", "YAML config file (keys: data_dir, addr, console_addr, account_id, region, fsync, fsync_interval, nats_url, nats_listen, query_memory_limit, query_threads, query_max_concurrent)")
+		configPath = fs.String("config", "", "YAML config file (keys: data_dir, addr, console_addr, warehouse_addr, warehouse_tls_cert, warehouse_tls_key, account_id, region, fsync, fsync_interval, nats_url, nats_listen, query_memory_limit, query_threads, query_max_concurrent)")
 		dataDir    = fs.String("data-dir", "", "data directory (default ./shoal-data; env SHOAL_DATA_DIR)")
 		addr       = fs.String("addr", "", "AWS API listen address (default 127.0.0.1:4566; env SHOAL_ADDR)")
 		consoleAdr = fs.String("console-addr", "", "web console listen address, or off (default 127.0.0.1:4580; env SHOAL_CONSOLE_ADDR)")
+		whAddr     = fs.String("warehouse-addr", "", "warehouse (Postgres wire, Redshift-style) listen address, or off (default 127.0.0.1:5439; env SHOAL_WAREHOUSE_ADDR)")
 		fsync      = fs.String("fsync", "", "fsync policy: interval (default) or always (env SHOAL_FSYNC)")
 		logLevel   = fs.String("log-level", "info", "log level: debug, info, warn, error")
 	)
@@ -43,7 +44,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "shoal:", err)
 		return 2
 	}
-	for flagVal, field := range map[*string]*string{dataDir: &cfg.DataDir, addr: &cfg.Addr, consoleAdr: &cfg.ConsoleAddr, fsync: &cfg.Fsync} {
+	for flagVal, field := range map[*string]*string{dataDir: &cfg.DataDir, addr: &cfg.Addr, consoleAdr: &cfg.ConsoleAddr, whAddr: &cfg.WarehouseAddr, fsync: &cfg.Fsync} {
 		if *flagVal != "" {
 			*field = *flagVal
 		}
@@ -99,6 +100,9 @@ func printBanner(w io.Writer, srv *server.Server) {
 	fmt.Fprintf(w, "  AWS endpoint:   %s   (Kinesis, Firehose, S3, Glue, Athena; region %s, account %s)\n", srv.Endpoint(), cfg.Region, cfg.AccountID)
 	if u := srv.ConsoleURL(); u != "" {
 		fmt.Fprintf(w, "  console:        %s   (sign in with the access key id and secret key)\n", u)
+	}
+	if a := srv.WarehouseAddr(); a != "" {
+		fmt.Fprintf(w, "  warehouse:      postgres://%s/dev   (Redshift-style SQL; user = access key id, password = secret key)\n", a)
 	}
 	fmt.Fprintf(w, "  data dir:       %s   (fsync %s)\n", cfg.DataDir, cfg.Fsync)
 	fmt.Fprintf(w, "  access key id:  %s\n", id)

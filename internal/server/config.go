@@ -19,6 +19,11 @@ type Config struct {
 	Region    string `yaml:"region"`
 	// ConsoleAddr is the web console's listener ("off" disables it).
 	ConsoleAddr string `yaml:"console_addr"`
+	// WarehouseAddr is the Postgres-wire (Redshift) listener ("off"
+	// disables it); WarehouseTLSCert/Key enable TLS on it.
+	WarehouseAddr    string `yaml:"warehouse_addr"`
+	WarehouseTLSCert string `yaml:"warehouse_tls_cert"`
+	WarehouseTLSKey  string `yaml:"warehouse_tls_key"`
 
 	// Fsync is "interval" (default: acknowledged writes reach the OS before the
 	// ack, so they survive kill -9; fsync every FsyncInterval) or "always"
@@ -50,6 +55,7 @@ func Defaults() Config {
 		DataDir:            "./shoal-data",
 		Addr:               "127.0.0.1:4566",
 		ConsoleAddr:        "127.0.0.1:4580",
+		WarehouseAddr:      "127.0.0.1:5439",
 		AccountID:          "000000000000",
 		Region:             "us-east-1",
 		Fsync:              "interval",
@@ -80,6 +86,9 @@ func (c *Config) envVars() map[string]*string {
 		"SHOAL_DATA_DIR":               &c.DataDir,
 		"SHOAL_ADDR":                   &c.Addr,
 		"SHOAL_CONSOLE_ADDR":           &c.ConsoleAddr,
+		"SHOAL_WAREHOUSE_ADDR":         &c.WarehouseAddr,
+		"SHOAL_WAREHOUSE_TLS_CERT":     &c.WarehouseTLSCert,
+		"SHOAL_WAREHOUSE_TLS_KEY":      &c.WarehouseTLSKey,
 		"SHOAL_ACCOUNT_ID":             &c.AccountID,
 		"SHOAL_REGION":                 &c.Region,
 		"SHOAL_FSYNC":                  &c.Fsync,

@@ -23,6 +23,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/awsapi/s3api"
 	"github.com/shoal-dev/shoal/internal/catalog"
 	"github.com/shoal-dev/shoal/internal/console"
+	"github.com/shoal-dev/shoal/internal/crawler"
 	"github.com/shoal-dev/shoal/internal/dashboard"
 	"github.com/shoal-dev/shoal/internal/delivery"
 	"github.com/shoal-dev/shoal/internal/lake"
@@ -48,6 +49,7 @@ type Server struct {
 	lake     lake.Store
 	meta     *meta.Store
 	catalog  *catalog.Service
+	crawlers *crawler.Service
 	query    *query.Service
 	delivery *delivery.Service
 	router   *awsapi.Router
@@ -61,6 +63,8 @@ type Server struct {
 	consoleLn   net.Listener
 	consoleHTTP *http.Server
 	consoleDone chan error
+
+	wh warehouseParts
 
 	closeOnce sync.Once
 	closeErr  error
@@ -112,6 +116,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, err
 	}
 	s.catalog = catalog.New(s.meta, catalog.Options{Logger: logger})
+	s.crawlers = crawler.New(crawler.Options{Store: s.meta, Catalog: s.catalog, Lake: s.lake, Logger: logger})
+	if err := s.crawlers.Start(ctx); err != nil {
+		return nil, err
+	}
 	s.query, err = query.Open(ctx, s.meta, s.catalog, s.lake, fileLake, query.Options{Logger: logger,
 		MaxConcurrent: cfg.QueryMaxConcurrent,
 		Engine: query.EngineOptions{TempDir: query.TempDir(cfg.DataDir),
@@ -131,10 +139,13 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	}}
 	s.router = awsapi.NewRouter(verifier, logger)
 	kinesisapi.Register(s.router, s.streams)
-	glueapi.Register(s.router, s.catalog, glueapi.Options{AccountID: cfg.AccountID, Logger: logger})
+	glueapi.Register(s.router, s.catalog, glueapi.Options{AccountID: cfg.AccountID, Logger: logger, Crawlers: s.crawlers})
 	athenaapi.Register(s.router, s.query, logger)
 	firehoseapi.Register(s.router, s.delivery)
 	s.router.HandleS3(s3api.New(s.lake, s3api.Options{Region: cfg.Region, Logger: logger}))
+	if err := s.openWarehouse(ctx, verifier.Credentials, fileLake); err != nil {
+		return nil, err
+	}
 	if cfg.ConsoleAddr != "off" {
 		s.dashboards, err = dashboard.New(dashboard.Options{Store: s.meta, Query: s.query,
 			SnapshotDir: filepath.Join(cfg.DataDir, "console-snapshots"), Data: changes, Logger: logger})
@@ -183,7 +194,7 @@ func (s *Server) Start() error {
 			return fmt.Errorf("console: %w", err)
 		}
 	}
-	return nil
+	return s.startWarehouse()
 }
 
 func (s *Server) listen(addr string, h http.Handler) (net.Listener, *http.Server, chan error, error) {
@@ -237,6 +248,9 @@ func (s *Server) Config() Config { return s.cfg }
 // Router is the AWS edge handler, for components added later.
 func (s *Server) Router() *awsapi.Router { return s.router }
 
+// Crawlers is the Glue crawler service.
+func (s *Server) Crawlers() *crawler.Service { return s.crawlers }
+
 // Close stops accepting, lets in-flight requests finish (until ctx ends), then
 // closes components in reverse order of opening. Later calls return the first
 // call's result.
@@ -269,9 +283,12 @@ func (s *Server) close(ctx context.Context) error {
 }
 
 func (s *Server) closeComponents(ctx context.Context) error {
-	var errs []error
+	errs := []error{s.closeWarehouse(ctx)}
 	if s.dashboards != nil {
 		errs = append(errs, s.dashboards.Close(ctx))
+	}
+	if s.crawlers != nil {
+		errs = append(errs, s.crawlers.Close(ctx))
 	}
 	if s.query != nil {
 		errs = append(errs, s.query.Close(ctx))

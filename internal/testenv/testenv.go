@@ -43,6 +43,7 @@ func Start(t testing.TB, mutate ...func(*server.Config)) *Env {
 	cfg.DataDir = t.TempDir()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ConsoleAddr = "127.0.0.1:0"
+	cfg.WarehouseAddr = "127.0.0.1:0"
 	cfg.RootAccessKeyID, cfg.RootSecretAccessKey = AccessKeyID, SecretAccessKey
 	for _, m := range mutate {
 		m(&cfg)

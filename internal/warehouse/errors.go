@@ -27,7 +27,73 @@ const (
 	codeUndefinedPrepared     = "26000"
 	codeUndefinedCursor       = "34000"
 	codeInternal              = "XX000"
+	codeUndefinedColumn       = "42703"
+	codeUndefinedObject       = "42704"
+	codeUndefinedSchema       = "3F000"
+	codeDuplicateTable        = "42P07"
+	codeDuplicateSchema       = "42P06"
+	codeWrongObjectType       = "42809"
+	codeDependentObjects      = "2BP01"
+	codeInvalidText           = "22P02"
+	codeUniqueViolation       = "23505"
+	codeNotNullViolation      = "23502"
+	codeInFailedTransaction   = "25P02"
+	codeLoadError             = "XX000"
 )
+
+func syntaxError(msg string) *pgError { return newPGError(codeSyntax, msg) }
+
+// duckCodes maps DuckDB's error classes (the message prefix) to SQLSTATEs.
+var duckCodes = []struct{ prefix, code string }{
+	{"Parser Error", codeSyntax},
+	{"Catalog Error: Scalar Function", codeUndefinedFunction},
+	{"Catalog Error: Aggregate Function", codeUndefinedFunction},
+	{"Catalog Error: Table Function", codeUndefinedFunction},
+	{"Catalog Error: Schema with name", codeUndefinedSchema},
+	{"Catalog Error: Table with name", codeUndefinedTable},
+	{"Catalog Error: View with name", codeUndefinedTable},
+	{"Binder Error: Referenced column", codeUndefinedColumn},
+	{"Binder Error: Values list", codeUndefinedColumn},
+	{"Binder Error", codeSyntax},
+	{"Conversion Error", codeInvalidText},
+	{"Invalid Input Error", codeInvalidText},
+	{"Out of Range Error", "22003"},
+	{"Constraint Error: NOT NULL", codeNotNullViolation},
+	{"Constraint Error: Duplicate key", codeUniqueViolation},
+	{"Constraint Error", "23000"},
+	{"TransactionContext Error: Current transaction is aborted", codeInFailedTransaction},
+	{"TransactionContext Error", "25000"},
+	{"Dependency Error", codeDependentObjects},
+	{"Not implemented Error", codeFeatureNotSupported},
+	{"IO Error", "58030"},
+	{"Interrupt Error", codeQueryCanceled},
+}
+
+// duckError gives a DuckDB failure its SQLSTATE; the message loses
+// DuckDB's class prefix, keeping the text (and its LINE pointer).
+func duckError(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	msg := err.Error()
+	for _, d := range duckCodes {
+		if strings.HasPrefix(msg, d.prefix) {
+			if strings.HasPrefix(msg, "Catalog Error: Table with name") && strings.Contains(msg, "because schema") {
+				return newPGError(codeUndefinedSchema, trimClass(msg))
+			}
+			return newPGError(d.code, trimClass(msg))
+		}
+	}
+	return newPGError(codeInternal, msg)
+}
+
+// trimClass drops "Xxx Error: " from a DuckDB message.
+func trimClass(msg string) string {
+	if _, rest, ok := strings.Cut(msg, " Error: "); ok && !strings.Contains(msg[:strings.Index(msg, " Error: ")], "\n") {
+		return strings.TrimSpace(rest)
+	}
+	return msg
+}
 
 // pgError is an error that carries its SQLSTATE to the client.
 type pgError struct {

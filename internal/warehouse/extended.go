@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/shoal-dev/shoal/internal/query"
 )
@@ -24,21 +23,14 @@ type statement struct {
 type portal struct {
 	sql     string
 	formats []int16
-	rows    *query.Rowset
-	// tag replaces "SELECT n" for session statements (SET, SHOW...).
-	tag string
+	res     *result
 }
 
-// parse stores a statement; parameter types the client left open are
-// text, which is what Postgres infers for an untyped $n too.
-func (s *session) parse(m *pgproto3.Parse) error {
-	n := max(paramCount(m.Query), len(m.ParameterOIDs))
-	oids := make([]uint32, n)
-	for i := range oids {
-		oids[i] = pgtype.TextOID
-		if i < len(m.ParameterOIDs) && m.ParameterOIDs[i] != 0 {
-			oids[i] = m.ParameterOIDs[i]
-		}
+// parse stores a statement with the types of its parameters.
+func (s *session) parse(ctx context.Context, m *pgproto3.Parse) error {
+	oids, err := s.paramOIDs(ctx, m.Query, m.ParameterOIDs)
+	if err != nil {
+		return err
 	}
 	s.statements[m.Name] = &statement{sql: m.Query, paramOIDs: oids}
 	s.be.Send(&pgproto3.ParseComplete{})
@@ -82,7 +74,11 @@ func (s *session) describe(ctx context.Context, m *pgproto3.Describe) error {
 		if err := s.runPortal(ctx, p); err != nil {
 			return err
 		}
-		s.sendColumns(p.rows.Columns, p.formats)
+		if p.res.rows == nil {
+			s.be.Send(&pgproto3.NoData{})
+			return nil
+		}
+		s.sendColumns(p.res.rows.Columns, p.formats)
 		return nil
 	}
 	st, ok := s.statements[m.Name]
@@ -101,20 +97,11 @@ func (s *session) describe(ctx context.Context, m *pgproto3.Describe) error {
 	return nil
 }
 
-// describeColumns runs the statement for one row to learn its result
-// columns: first with sample values of the parameter types, which keep
-// "SELECT $1" a varchar, then with NULLs for contexts where an empty
-// string would not plan ("3 > $1").
+// describeColumns learns a statement's result columns without running
+// it: with sample values of the parameter types, which keep "SELECT $1" a
+// varchar, then with NULLs for contexts where an empty string would not
+// plan ("3 > $1").
 func (s *session) describeColumns(ctx context.Context, st *statement) ([]query.ColumnInfo, error) {
-	if isBlank(st.sql) {
-		return []query.ColumnInfo{}, nil
-	}
-	if _, rows, local := utility(st.sql); local {
-		if rows == nil {
-			return []query.ColumnInfo{}, nil
-		}
-		return rows.Columns, nil
-	}
 	typed := make([]string, len(st.paramOIDs))
 	untyped := make([]string, len(st.paramOIDs))
 	for i, oid := range st.paramOIDs {
@@ -130,18 +117,13 @@ func (s *session) describeColumns(ctx context.Context, st *statement) ([]query.C
 	return nil, err
 }
 
-// columnsWith runs sql with literals for its parameters and returns the
-// result's columns.
+// columnsWith describes sql with literals for its parameters.
 func (s *session) columnsWith(ctx context.Context, sql string, literals []string) ([]query.ColumnInfo, error) {
 	sql, err := substitute(sql, literals)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, sql, 1)
-	if err != nil {
-		return nil, err
-	}
-	return rows.Columns, nil
+	return s.srv.engine.describe(ctx, s.db, sql)
 }
 
 // sendColumns sends RowDescription, or NoData for a statement without
@@ -168,30 +150,23 @@ func (s *session) execute(ctx context.Context, m *pgproto3.Execute) error {
 	if err := s.runPortal(ctx, p); err != nil {
 		return err
 	}
-	return s.sendRows(p.rows, p.formats, p.tag)
+	return s.sendResult(p.res, p.formats)
 }
 
-// runPortal runs the portal's query once; Describe and Execute share it.
+// runPortal runs the portal's statement once; Describe and Execute share it.
 func (s *session) runPortal(ctx context.Context, p *portal) error {
-	if p.rows != nil {
+	if p.res != nil {
 		return nil
 	}
 	if isBlank(p.sql) {
-		p.rows = &query.Rowset{}
+		p.res = &result{}
 		return nil
 	}
-	if tag, rows, local := utility(p.sql); local {
-		p.rows, p.tag = rows, tag
-		if rows == nil {
-			p.rows = &query.Rowset{}
-		}
-		return nil
-	}
-	rows, err := s.query(ctx, p.sql, 0)
+	res, err := s.query(ctx, p.sql)
 	if err != nil {
 		return err
 	}
-	p.rows = rows
+	p.res = res
 	return nil
 }
 

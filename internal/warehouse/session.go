@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -12,10 +13,6 @@ import (
 	"github.com/shoal-dev/shoal/internal/query"
 )
 
-// defaultDatabase is the catalog database unqualified table names resolve
-// in, as Athena's default.
-const defaultDatabase = "default"
-
 // session is one authenticated connection.
 type session struct {
 	srv    *Server
@@ -24,6 +21,8 @@ type session struct {
 	pid    uint32
 	secret []byte
 	types  *pgtype.Map
+	// db is the session's database connection, opened after sign-in.
+	db *conn
 
 	// statements and portals of the extended protocol, by name ("" is
 	// the unnamed one).
@@ -79,7 +78,7 @@ func (s *session) dispatch(ctx context.Context, msg pgproto3.FrontendMessage) {
 		s.sendReady()
 	case *pgproto3.Flush:
 	case *pgproto3.Parse:
-		err = s.parse(m)
+		err = s.parse(ctx, m)
 	case *pgproto3.Bind:
 		err = s.bind(m)
 	case *pgproto3.Describe:
@@ -97,35 +96,41 @@ func (s *session) dispatch(ctx context.Context, msg pgproto3.FrontendMessage) {
 	}
 }
 
-// simpleQuery runs one statement of the simple protocol and always ends
-// with ReadyForQuery.
+// simpleQuery runs the statements of a simple-protocol message in order,
+// stopping at the first error, and always ends with ReadyForQuery.
 func (s *session) simpleQuery(ctx context.Context, sql string) {
 	defer s.sendReady()
-	if isBlank(sql) {
+	stmts, err := splitStatements(sql)
+	if err != nil {
+		s.be.Send(errorResponse(err))
+		return
+	}
+	if len(stmts) == 0 {
 		s.be.Send(&pgproto3.EmptyQueryResponse{})
 		return
 	}
-	tag, rows, local := utility(sql)
-	if local && rows == nil {
-		s.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
-		return
-	}
-	if !local {
-		var err error
-		if rows, err = s.query(ctx, sql, 0); err != nil {
+	for _, stmt := range stmts {
+		res, err := s.query(ctx, stmt)
+		if err == nil {
+			if res.rows != nil {
+				s.be.Send(rowDescription(res.rows.Columns, nil))
+			}
+			err = s.sendResult(res, nil)
+		}
+		if err != nil {
 			s.be.Send(errorResponse(err))
 			return
 		}
 	}
-	s.be.Send(rowDescription(rows.Columns, nil))
-	if err := s.sendRows(rows, nil, tag); err != nil {
-		s.be.Send(errorResponse(err))
-	}
 }
 
-// query runs sql through the engine, cancellable by a cancel request.
-func (s *session) query(ctx context.Context, sql string, maxRows int) (*query.Rowset, error) {
+// query runs one statement, cancellable by a cancel request and bounded
+// by the session's statement_timeout.
+func (s *session) query(ctx context.Context, sql string) (*result, error) {
 	qctx, cancel := context.WithCancel(ctx)
+	if d := s.db.timeout(); d > 0 {
+		qctx, cancel = context.WithTimeoutCause(ctx, d, errStatementTimeout)
+	}
 	s.mu.Lock()
 	s.running = cancel
 	s.mu.Unlock()
@@ -135,15 +140,20 @@ func (s *session) query(ctx context.Context, sql string, maxRows int) (*query.Ro
 		s.mu.Unlock()
 		cancel()
 	}()
-	rows, err := s.srv.opts.Query.Query(qctx, query.QueryInput{Query: sql, Database: defaultDatabase, MaxRows: maxRows})
+	res, err := s.srv.engine.exec(qctx, s.db, sql)
 	if err != nil {
+		if context.Cause(qctx) == errStatementTimeout {
+			return nil, newPGError(codeQueryCanceled, "canceling statement due to statement timeout")
+		}
 		if qctx.Err() != nil && ctx.Err() == nil {
 			return nil, fmt.Errorf("query: %w", context.Canceled)
 		}
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, err
 	}
-	return rows, nil
+	return res, nil
 }
+
+var errStatementTimeout = errors.New("statement timeout")
 
 // cancelRunning cancels the statement in progress, if any.
 func (s *session) cancelRunning() {
@@ -154,9 +164,27 @@ func (s *session) cancelRunning() {
 	}
 }
 
-// sendRows sends every row as DataRow and the command tag, "SELECT n"
-// unless tag says otherwise.
-func (s *session) sendRows(rows *query.Rowset, formats []int16, tag string) error {
+// sendResult sends the notices, every row as DataRow (in the formats
+// given) and the command tag, "SELECT n" for a row set without one.
+func (s *session) sendResult(res *result, formats []int16) error {
+	for _, n := range res.notices {
+		s.be.Send(&pgproto3.NoticeResponse{Severity: n.severity, SeverityUnlocalized: n.severity, Code: "00000", Message: n.message})
+	}
+	tag := res.tag
+	if rows := res.rows; rows != nil {
+		if err := s.sendRows(rows, formats); err != nil {
+			return err
+		}
+		if tag == "" {
+			tag = fmt.Sprintf("SELECT %d", len(rows.Rows))
+		}
+	}
+	s.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	return nil
+}
+
+// sendRows sends every row as DataRow.
+func (s *session) sendRows(rows *query.Rowset, formats []int16) error {
 	oids := make([]uint32, len(rows.Columns))
 	for i, c := range rows.Columns {
 		oids[i] = columnOID(c.Type)
@@ -172,15 +200,36 @@ func (s *session) sendRows(rows *query.Rowset, formats []int16, tag string) erro
 		}
 		s.be.Send(&pgproto3.DataRow{Values: values})
 	}
-	if tag == "" {
-		tag = fmt.Sprintf("SELECT %d", len(rows.Rows))
-	}
-	s.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
 	return nil
 }
 
 func (s *session) sendReady() {
-	s.be.Send(&pgproto3.ReadyForQuery{TxStatus: 'I'})
+	status := byte('I')
+	if s.db != nil {
+		status = s.db.txStatus()
+	}
+	s.be.Send(&pgproto3.ReadyForQuery{TxStatus: status})
+}
+
+// splitStatements splits a simple-protocol message at top-level
+// semicolons, dropping empty statements.
+func splitStatements(sql string) ([]string, error) {
+	toks, err := lex(sql)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	start := 0
+	for _, t := range append(toks, token{kind: tPunct, text: ";", pos: len(sql)}) {
+		if !t.isPunct(";") {
+			continue
+		}
+		if stmt := sql[start:t.pos]; !isBlank(stmt) {
+			out = append(out, stmt)
+		}
+		start = t.end()
+	}
+	return out, nil
 }
 
 // fatal tells the client why the connection ends and returns that as an

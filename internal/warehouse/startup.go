@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -21,9 +22,8 @@ const serverVersion = "15.0 (Shoal)"
 
 // handle runs one connection from startup to termination.
 func (s *Server) handle(ctx context.Context, conn net.Conn) {
-	defer conn.Close()
-	be := pgproto3.NewBackend(conn, conn)
-	startup, err := s.startup(be, conn)
+	defer func() { conn.Close() }()
+	startup, be, err := s.startup(&conn)
 	if err != nil || startup == nil {
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 			s.log.Debug("startup failed", "remote", conn.RemoteAddr().String(), "err", err)
@@ -39,33 +39,53 @@ func (s *Server) handle(ctx context.Context, conn net.Conn) {
 		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "user", sess.user, "err", err)
 		return
 	}
+	if sess.db, err = s.engine.connect(ctx, sess.user); err != nil {
+		s.log.Error("open session", "err", err)
+		_ = sess.fatal(codeInternal, "could not open a session")
+		return
+	}
+	defer sess.db.Close()
 	sess.sendReady()
 	if err := sess.run(ctx); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		s.log.Debug("connection ended", "remote", conn.RemoteAddr().String(), "err", err)
 	}
 }
 
-// startup reads the first message, answering SSL and GSS encryption
-// requests with 'N' (no TLS yet) so the client carries on in the clear.
-// A cancel request is served and returns a nil message.
-func (s *Server) startup(be *pgproto3.Backend, conn net.Conn) (*pgproto3.StartupMessage, error) {
+// startup reads the first message. An SSL request is answered 'S' and
+// the connection upgraded when TLS is configured, else 'N' so the client
+// carries on in the clear (GSS encryption always 'N'). A cancel request is
+// served and returns a nil message. *conn is replaced by the TLS one.
+func (s *Server) startup(conn *net.Conn) (*pgproto3.StartupMessage, *pgproto3.Backend, error) {
+	be := pgproto3.NewBackend(*conn, *conn)
 	for {
 		msg, err := be.ReceiveStartupMessage()
 		if err != nil {
-			return nil, fmt.Errorf("startup: %w", err)
+			return nil, nil, fmt.Errorf("startup: %w", err)
 		}
 		switch m := msg.(type) {
-		case *pgproto3.SSLRequest, *pgproto3.GSSEncRequest:
-			if _, err := conn.Write([]byte{'N'}); err != nil {
-				return nil, fmt.Errorf("startup: %w", err)
+		case *pgproto3.SSLRequest:
+			if s.opts.TLS == nil {
+				if _, err := (*conn).Write([]byte{'N'}); err != nil {
+					return nil, nil, fmt.Errorf("startup: %w", err)
+				}
+				continue
+			}
+			if _, err := (*conn).Write([]byte{'S'}); err != nil {
+				return nil, nil, fmt.Errorf("startup: %w", err)
+			}
+			*conn = tls.Server(*conn, s.opts.TLS)
+			be = pgproto3.NewBackend(*conn, *conn)
+		case *pgproto3.GSSEncRequest:
+			if _, err := (*conn).Write([]byte{'N'}); err != nil {
+				return nil, nil, fmt.Errorf("startup: %w", err)
 			}
 		case *pgproto3.CancelRequest:
 			s.cancel(m.ProcessID, m.SecretKey)
-			return nil, nil
+			return nil, nil, nil
 		case *pgproto3.StartupMessage:
-			return m, nil
+			return m, be, nil
 		default:
-			return nil, fmt.Errorf("startup: unexpected %T", msg)
+			return nil, nil, fmt.Errorf("startup: unexpected %T", msg)
 		}
 	}
 }

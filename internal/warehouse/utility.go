@@ -1,57 +1,226 @@
 package warehouse
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shoal-dev/shoal/internal/query"
 )
 
-// utilityTags are session statements drivers and BI tools send on their
-// own (pgjdbc's SET, ORMs' BEGIN/COMMIT). The warehouse is read-only and
-// has no session settings yet, so they succeed without effect.
-var utilityTags = map[string]string{
-	"set":      "SET",
-	"reset":    "RESET",
-	"begin":    "BEGIN",
-	"start":    "START TRANSACTION",
-	"commit":   "COMMIT",
-	"end":      "COMMIT",
-	"rollback": "ROLLBACK",
-	"abort":    "ROLLBACK",
-	"discard":  "DISCARD ALL",
-}
-
-// utility answers a session statement locally: its command tag and, for
-// SHOW, a one-row result. ok is false for statements for the engine.
-func utility(sql string) (tag string, rows *query.Rowset, ok bool) {
-	fields := strings.Fields(strings.TrimRight(strings.TrimSpace(sql), "; \t\r\n"))
-	if len(fields) == 0 {
-		return "", nil, false
-	}
-	first := strings.ToLower(fields[0])
-	if first == "show" && len(fields) == 2 {
-		name := strings.ToLower(strings.Trim(fields[1], `"`))
-		value, known := showValues[name]
-		if !known {
-			return "", nil, false
-		}
-		return "SHOW", &query.Rowset{
-			Columns: []query.ColumnInfo{{Name: name, Label: name, Type: "varchar"}},
-			Rows:    [][]any{{value}},
-		}, true
-	}
-	tag, ok = utilityTags[first]
-	return tag, nil, ok
-}
-
-// showValues are the settings SHOW reports, matching ParameterStatus.
+// showValues are the defaults SHOW reports, matching ParameterStatus.
 var showValues = map[string]string{
-	"server_version":              serverVersion,
-	"server_encoding":             "UTF8",
-	"client_encoding":             "UTF8",
-	"datestyle":                   "ISO, MDY",
-	"timezone":                    "UTC",
-	"standard_conforming_strings": "on",
-	"transaction_isolation":       "serializable",
-	"search_path":                 "$user, public",
+	"server_version":                  serverVersion,
+	"server_encoding":                 "UTF8",
+	"client_encoding":                 "UTF8",
+	"datestyle":                       "ISO, MDY",
+	"timezone":                        "UTC",
+	"standard_conforming_strings":     "on",
+	"transaction_isolation":           "serializable",
+	"search_path":                     "$user, public",
+	"application_name":                "",
+	"extra_float_digits":              "1",
+	"client_min_messages":             "notice",
+	"statement_timeout":               "0",
+	"query_group":                     "default",
+	"enable_result_cache_for_session": "on",
+	"intervalstyle":                   "postgres",
+	"integer_datetimes":               "on",
+	"is_superuser":                    "off",
+}
+
+// fixedValues are settings a client may SET only to what the warehouse
+// already does; anything else would be accepted and not honoured.
+var fixedValues = map[string][]string{
+	"timezone":                    {"utc", "gmt", "etc/utc", "z", "zulu"},
+	"datestyle":                   {"iso, mdy", "iso", "iso,mdy"},
+	"client_encoding":             {"utf8", "unicode", "utf-8"},
+	"standard_conforming_strings": {"on"},
+	"intervalstyle":               {"postgres"},
+}
+
+// freeSettings only label the session or tune what the server says,
+// never what a query returns: they are kept for SHOW.
+var freeSettings = words(`application_name extra_float_digits client_min_messages query_group
+	enable_result_cache_for_session statement_timeout search_path`)
+
+// sessionStatement handles SET, RESET, SHOW and transaction control; ok
+// is false for anything else.
+func (e *engine) sessionStatement(ctx context.Context, c *conn, toks []token) (*result, bool, error) {
+	switch first := toks[0].name(); first {
+	case "begin", "start":
+		return c.begin(ctx, strings.ToUpper(first))
+	case "commit", "end", "rollback", "abort":
+		return c.finish(ctx, first == "commit" || first == "end")
+	case "set":
+		res, err := e.set(ctx, c, toks[1:])
+		return res, true, err
+	case "reset":
+		if len(toks) == 2 && toks[1].is("all") {
+			clear(c.settings)
+		} else if len(toks) == 2 {
+			delete(c.settings, toks[1].name())
+		} else {
+			return nil, true, syntaxError("RESET takes one parameter name or ALL")
+		}
+		return &result{tag: "RESET"}, true, nil
+	case "show":
+		res, err := c.show(toks[1:])
+		return res, true, err
+	case "discard":
+		clear(c.settings)
+		return &result{tag: "DISCARD ALL"}, true, nil
+	}
+	return nil, false, nil
+}
+
+func (c *conn) begin(ctx context.Context, tag string) (*result, bool, error) {
+	if tag == "START" {
+		tag = "START TRANSACTION"
+	}
+	if c.inTx {
+		return &result{tag: tag, notices: []notice{{"WARNING", "there is already a transaction in progress"}}}, true, nil
+	}
+	if err := execAll(ctx, c, "BEGIN TRANSACTION"); err != nil {
+		return nil, true, err
+	}
+	c.inTx = true
+	return &result{tag: tag}, true, nil
+}
+
+// finish ends the transaction; COMMIT of a failed one rolls back, as in
+// Postgres.
+func (c *conn) finish(ctx context.Context, commit bool) (*result, bool, error) {
+	if !c.inTx {
+		tag := "ROLLBACK"
+		if commit {
+			tag = "COMMIT"
+		}
+		return &result{tag: tag, notices: []notice{{"WARNING", "there is no transaction in progress"}}}, true, nil
+	}
+	stmt, tag := "ROLLBACK", "ROLLBACK"
+	if commit && !c.failed {
+		stmt, tag = "COMMIT", "COMMIT"
+	}
+	c.inTx, c.failed = false, false
+	if err := execAll(ctx, c, stmt); err != nil {
+		return nil, true, err
+	}
+	return &result{tag: tag}, true, nil
+}
+
+// set handles SET [SESSION|LOCAL] name {TO|=} value[, ...] and
+// SET TIME ZONE value.
+func (e *engine) set(ctx context.Context, c *conn, toks []token) (*result, error) {
+	if len(toks) > 0 && (toks[0].is("session") || toks[0].is("local")) {
+		toks = toks[1:]
+	}
+	if len(toks) < 2 {
+		return nil, syntaxError("SET needs a parameter and a value")
+	}
+	name, rest := toks[0].name(), toks[1:]
+	if toks[0].is("time") && toks[1].is("zone") {
+		name, rest = "timezone", toks[2:]
+	} else if rest[0].is("to") || rest[0].isPunct("=") {
+		rest = rest[1:]
+	}
+	var parts []string
+	for _, t := range rest {
+		switch {
+		case t.isPunct(","):
+		case t.kind == tString:
+			parts = append(parts, t.str())
+		case t.kind == tQuoted:
+			parts = append(parts, t.name())
+		default:
+			parts = append(parts, t.text)
+		}
+	}
+	value := strings.Join(parts, ", ")
+	if err := e.applySetting(ctx, c, name, value, parts); err != nil {
+		return nil, err
+	}
+	c.settings[name] = value
+	return &result{tag: "SET"}, nil
+}
+
+func (e *engine) applySetting(ctx context.Context, c *conn, name, value string, parts []string) error {
+	if allowed, ok := fixedValues[name]; ok {
+		for _, a := range allowed {
+			if strings.EqualFold(strings.ReplaceAll(value, " ", ""), strings.ReplaceAll(a, " ", "")) || strings.EqualFold(value, "default") {
+				return nil
+			}
+		}
+		return newPGError(codeFeatureNotSupported, fmt.Sprintf("%s %q is not supported; the warehouse runs with %s", name, value, showValues[name]))
+	}
+	if !freeSettings[name] {
+		return newPGError(codeUndefinedObject, fmt.Sprintf("unrecognized configuration parameter %q", name))
+	}
+	switch name {
+	case "search_path":
+		var schemas []string
+		for _, p := range parts {
+			if p != "$user" && p != "" {
+				schemas = append(schemas, p)
+			}
+		}
+		if len(schemas) == 0 {
+			schemas = []string{"public"}
+		}
+		return execAll(ctx, c, "SET search_path = "+quoteString(strings.Join(schemas, ",")))
+	case "statement_timeout":
+		if _, err := parseTimeout(value); err != nil {
+			return newPGError(codeInvalidParameterValue, fmt.Sprintf("invalid value for parameter \"statement_timeout\": %q", value))
+		}
+	}
+	return nil
+}
+
+// parseTimeout reads statement_timeout: milliseconds, or a number with a
+// unit ("5s", "1min").
+func parseTimeout(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "0" || strings.EqualFold(v, "default") {
+		return 0, nil
+	}
+	var n int64
+	var unit string
+	if _, err := fmt.Sscanf(v, "%d%s", &n, &unit); err != nil && unit == "" {
+		if _, err := fmt.Sscanf(v, "%d", &n); err != nil {
+			return 0, err
+		}
+	}
+	mult := map[string]time.Duration{"": time.Millisecond, "ms": time.Millisecond, "s": time.Second, "min": time.Minute, "h": time.Hour}
+	m, ok := mult[strings.ToLower(unit)]
+	if !ok || n < 0 {
+		return 0, fmt.Errorf("bad timeout %q", v)
+	}
+	return time.Duration(n) * m, nil
+}
+
+// timeout is the session's statement_timeout (0: none).
+func (c *conn) timeout() time.Duration {
+	d, _ := parseTimeout(c.settings["statement_timeout"])
+	return d
+}
+
+func (c *conn) show(toks []token) (*result, error) {
+	if len(toks) == 2 && toks[0].is("time") && toks[1].is("zone") {
+		toks = []token{{kind: tIdent, text: "timezone"}}
+	}
+	if len(toks) != 1 {
+		return nil, syntaxError("SHOW takes one parameter name")
+	}
+	name := toks[0].name()
+	value, ok := c.settings[name]
+	if !ok {
+		if value, ok = showValues[name]; !ok {
+			return nil, newPGError(codeUndefinedObject, fmt.Sprintf("unrecognized configuration parameter %q", name))
+		}
+	}
+	return &result{tag: "SHOW", rows: &query.Rowset{
+		Columns: []query.ColumnInfo{{Name: name, Label: name, Type: "varchar"}},
+		Rows:    [][]any{{value}},
+	}}, nil
 }

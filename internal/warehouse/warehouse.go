@@ -1,13 +1,17 @@
 // Package warehouse is Shoal's Redshift: a PostgreSQL wire-protocol
 // endpoint (pgproto3) that authenticates with access keys over
-// SCRAM-SHA-256 and runs SELECTs through the query engine, so psql, BI
-// tools and Postgres drivers connect as they would to a Redshift cluster.
+// SCRAM-SHA-256, so psql, BI tools and Postgres drivers connect as they
+// would to a Redshift cluster. Statements run on a DuckDB database file
+// holding the local tables; external schemas read Glue catalog tables
+// from the lake at query time (the protocol is in session.go,
+// extended.go and startup.go; the SQL layer in engine.go and the rest).
 package warehouse
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,28 +19,38 @@ import (
 	"sync"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/catalog"
+	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/query"
 )
-
-// Querier runs one SELECT; *query.Service satisfies it.
-type Querier interface {
-	Query(ctx context.Context, in query.QueryInput) (*query.Rowset, error)
-}
 
 // Options configure a Server.
 type Options struct {
 	// Credentials resolve the user name (an access key id) to its secret,
 	// which is the password.
 	Credentials awsapi.CredentialSource
-	Query       Querier
-	Logger      *slog.Logger
+	// Dir holds the database file (dev.duckdb).
+	Dir string
+	// Query resolves external (Glue) tables to lake scans; Catalog holds
+	// them; Lake and Paths serve COPY.
+	Query   *query.Service
+	Catalog *catalog.Service
+	Lake    lake.Store
+	Paths   query.LocalPaths
+	// MemoryLimit and Threads bound DuckDB (defaults "1GB", one per CPU).
+	MemoryLimit string
+	Threads     int
+	// TLS, when set, is offered to clients that ask for SSL.
+	TLS    *tls.Config
+	Logger *slog.Logger
 }
 
 // Server accepts Postgres connections. Serve may be called for several
 // listeners; Close ends them all.
 type Server struct {
-	opts Options
-	log  *slog.Logger
+	opts   Options
+	log    *slog.Logger
+	engine *engine
 
 	mu        sync.Mutex
 	closed    bool
@@ -47,20 +61,25 @@ type Server struct {
 	wg        sync.WaitGroup
 }
 
-// New returns a server; it does nothing until Serve.
-func New(opts Options) *Server {
+// New opens the database in opts.Dir; nothing listens until Serve.
+func New(ctx context.Context, opts Options) (*Server, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	eng, err := openEngine(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
 		opts:      opts,
+		engine:    eng,
 		log:       log.With("component", "warehouse"),
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[net.Conn]struct{}{},
 		sessions:  map[uint32]*session{},
 		nextPID:   1000,
-	}
+	}, nil
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -123,10 +142,14 @@ func (s *Server) untrack(conn net.Conn) {
 	s.wg.Done()
 }
 
-// Close stops accepting, closes every connection and waits for their
-// goroutines until ctx ends.
+// Close stops accepting, closes every connection, waits for their
+// goroutines until ctx ends and closes the database.
 func (s *Server) Close(ctx context.Context) error {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
 	s.closed = true
 	for ln := range s.listeners {
 		ln.Close()
@@ -139,10 +162,13 @@ func (s *Server) Close(ctx context.Context) error {
 	go func() { s.wg.Wait(); close(done) }()
 	select {
 	case <-done:
-		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("warehouse: close: %w", ctx.Err())
 	}
+	if err := s.engine.close(); err != nil {
+		return fmt.Errorf("warehouse: close database: %w", err)
+	}
+	return nil
 }
 
 // register gives a session its backend key data (process id and secret

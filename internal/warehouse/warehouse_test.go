@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/url"
 	"os/exec"
@@ -19,7 +18,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/shoal-dev/shoal/internal/awsapi"
 	"github.com/shoal-dev/shoal/internal/testenv"
 	"github.com/shoal-dev/shoal/internal/warehouse"
 )
@@ -31,33 +29,20 @@ type endpoint struct {
 	id, secret string
 }
 
+// start runs a Shoal server and returns its warehouse endpoint.
 func start(t *testing.T) endpoint {
 	t.Helper()
-	env := testenv.Start(t)
+	return endpointOf(t, testenv.Start(t))
+}
+
+func endpointOf(t *testing.T, env *testenv.Env) endpoint {
+	t.Helper()
 	id, secret := env.Server.RootCredentials()
-	creds := awsapi.StaticCredentials{id: {SecretAccessKey: secret, Identity: awsapi.Identity{AccessKeyID: id, Root: true}}}
-	srv := warehouse.New(warehouse.Options{
-		Credentials: creds,
-		Query:       env.Server.QueryService(),
-		Logger:      slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	addr := env.Server.WarehouseAddr()
+	if addr == "" {
+		t.Fatal("warehouse endpoint is off")
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(context.Background(), ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Close(ctx); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		if err := <-served; !errors.Is(err, warehouse.ErrServerClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return endpoint{env: env, addr: ln.Addr().String(), id: id, secret: secret}
+	return endpoint{env: env, addr: addr, id: id, secret: secret}
 }
 
 func (e endpoint) url(user, password, db string) string {
@@ -175,12 +160,21 @@ func TestQueryErrors(t *testing.T) {
 	if _, err := gc.CreateDatabase(context.Background(), &glue.CreateDatabaseInput{DatabaseInput: &gluetypes.DatabaseInput{Name: aws.String("orderlogs")}}); err != nil {
 		t.Fatal(err)
 	}
+	mustExec(t, conn, "CREATE EXTERNAL SCHEMA orderlogs_schema FROM DATA CATALOG DATABASE 'orderlogs' IAM_ROLE 'arn:aws:iam::000000000000:role/spectrum'")
 	tests := []struct {
 		name, sql, wantCode string
 	}{
 		{"syntax", "SELEC 1", "42601"},
-		{"missing table", "SELECT * FROM orderlogs.no_such_table", "42P01"},
+		{"missing external table", "SELECT * FROM orderlogs_schema.no_such_table", "42P01"},
+		{"missing local table", "SELECT * FROM no_such_table", "42P01"},
 		{"missing schema", "SELECT * FROM no_such_db.t", "3F000"},
+		{"missing column", "SELECT no_such_column FROM (SELECT 1 AS a) t", "42703"},
+		{"missing function", "SELECT no_such_function(1)", "42883"},
+		{"insert into external table", "INSERT INTO orderlogs_schema.t VALUES (1)", "0A000"},
+		{"catalog database missing", "CREATE EXTERNAL SCHEMA s2 FROM DATA CATALOG DATABASE 'nope' IAM_ROLE 'arn:aws:iam::000000000000:role/r'", "3F000"},
+		{"unsupported table attribute", "CREATE TABLE t_bad (a int) WITH OIDS", "0A000"},
+		{"unsupported type", "CREATE TABLE t_bad (a SUPER)", "0A000"},
+		{"unknown setting", "SET no_such_setting = 1", "42704"},
 	}
 	for _, tt := range tests {
 		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
@@ -258,7 +252,7 @@ func TestCancel(t *testing.T) {
 			}
 		}
 	}()
-	const slow = "SELECT count(*) AS n FROM UNNEST(sequence(1, 3000)) a(x) CROSS JOIN UNNEST(sequence(1, 3000)) b(y) CROSS JOIN UNNEST(sequence(1, 3000)) c(z)"
+	const slow = "SELECT count(*) AS n FROM range(3000) a(x) CROSS JOIN range(3000) b(y) CROSS JOIN range(30000) c(z) WHERE x + y + z > 7"
 	_, err := conn.Exec(ctx, slow, pgx.QueryExecModeSimpleProtocol)
 	close(done)
 	if got := sqlState(err); got != "57014" {
@@ -273,7 +267,10 @@ func TestCancel(t *testing.T) {
 // TestCloseDuringStartup checks that Close ends a connection that never
 // sent its startup message instead of waiting for it.
 func TestCloseDuringStartup(t *testing.T) {
-	srv := warehouse.New(warehouse.Options{})
+	srv, err := warehouse.New(context.Background(), warehouse.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -300,6 +297,9 @@ func TestSessionStatements(t *testing.T) {
 		{"SET extra_float_digits = 3", "SET"},
 		{"BEGIN", "BEGIN"},
 		{"COMMIT;", "COMMIT"},
+		{"SET application_name = 'bi'", "SET"},
+		{"SET TIME ZONE 'UTC'", "SET"},
+		{"SET statement_timeout = 60000", "SET"},
 		{"SHOW server_version", "SHOW"},
 	}
 	for _, tt := range tests {
@@ -315,6 +315,13 @@ func TestSessionStatements(t *testing.T) {
 	var v string
 	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&v); err != nil || v != "15.0 (Shoal)" {
 		t.Errorf("SHOW server_version = %q, %v", v, err)
+	}
+	if err := conn.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil || !strings.Contains(v, "Redshift") {
+		t.Errorf("SELECT version() = %q, %v", v, err)
+	}
+	mustExec(t, conn, "SET search_path TO '$user', public")
+	if err := conn.QueryRow(ctx, "SHOW search_path").Scan(&v); err != nil || v != "$user, public" {
+		t.Errorf("SHOW search_path = %q, %v", v, err)
 	}
 }
 
@@ -333,5 +340,15 @@ func TestPsql(t *testing.T) {
 	}
 	if got := strings.TrimSpace(string(out)); got != "1|x" {
 		t.Errorf("psql printed %q, want %q", got, "1|x")
+	}
+}
+
+// mustExec runs statements over the simple protocol.
+func mustExec(t *testing.T, conn *pgx.Conn, stmts ...string) {
+	t.Helper()
+	for _, sql := range stmts {
+		if _, err := conn.Exec(context.Background(), sql, pgx.QueryExecModeSimpleProtocol); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
 	}
 }
