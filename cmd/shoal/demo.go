@@ -37,7 +37,8 @@ Flags:
 // demoOptions are the demo's flags.
 type demoOptions struct {
 	dataDir, addr, consoleAddr, bucket, logLevel string
-	rate                                         float64
+	warehouseAddr, ordersBucket                  string
+	rate, ordersRate                             float64
 	stores, products                             int
 	bufferInterval, queryEvery                   time.Duration
 }
@@ -50,8 +51,11 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.dataDir, "data-dir", "./shoal-demo-data", "data directory, kept between runs (apart from serve's ./shoal-data)")
 	fs.StringVar(&o.addr, "addr", "", "AWS API listen address (default 127.0.0.1:4566; env SHOAL_ADDR; port 0 picks a free one)")
 	fs.StringVar(&o.consoleAddr, "console-addr", "", "web console listen address (default 127.0.0.1:4580; env SHOAL_CONSOLE_ADDR)")
+	fs.StringVar(&o.warehouseAddr, "warehouse-addr", "", "warehouse (Postgres wire) listen address (default 127.0.0.1:5439; env SHOAL_WAREHOUSE_ADDR)")
 	fs.StringVar(&o.bucket, "bucket", "shoal-inventory", "bucket of the pipeline")
 	fs.Float64Var(&o.rate, "rate", 20, "stock checks per second from the simulator")
+	fs.StringVar(&o.ordersBucket, "orders-bucket", "cadabra-orderlogs", "bucket of the order-history flow")
+	fs.Float64Var(&o.ordersRate, "orders-rate", 20, "order lines per second into the CadabraOrders stream (0: no order-history flow)")
 	fs.IntVar(&o.stores, "stores", 10, "simulated stores")
 	fs.IntVar(&o.products, "products", 5, "simulated products")
 	fs.DurationVar(&o.bufferInterval, "buffer-interval", sim.MinDynamicIntervalSec*time.Second,
@@ -66,7 +70,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "shoal demo: -log-level:", err)
 		return 2
 	}
-	if o.rate <= 0 || o.queryEvery <= 0 || o.bufferInterval < time.Second {
+	if o.rate <= 0 || o.ordersRate < 0 || o.queryEvery <= 0 || o.bufferInterval < time.Second {
 		fmt.Fprintln(stderr, "shoal demo: --rate and --query-every must be positive, --buffer-interval at least 1s")
 		return 2
 	}
@@ -85,6 +89,9 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.consoleAddr != "" {
 		cfg.ConsoleAddr = o.consoleAddr
 	}
+	if o.warehouseAddr != "" {
+		cfg.WarehouseAddr = o.warehouseAddr
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -101,7 +108,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	if err := srv.Start(); err != nil {
-		fmt.Fprintf(stderr, "shoal demo: %v (is another shoal running? try --addr 127.0.0.1:0 --console-addr 127.0.0.1:0)\n", err)
+		fmt.Fprintf(stderr, "shoal demo: %v (is another shoal running? try --addr 127.0.0.1:0 --console-addr 127.0.0.1:0 --warehouse-addr 127.0.0.1:0)\n", err)
 		return 1
 	}
 	if err := runDemo(ctx, srv, o, stdout, logger); err != nil {
@@ -127,7 +134,9 @@ func runDemo(ctx context.Context, srv *server.Server, o demoOptions, stdout io.W
 	if err != nil {
 		return fmt.Errorf("create the pipeline: %w", err)
 	}
-	dashboardURL, err := ensureDemoDashboard(ctx, srv, pipeline)
+	dashboardURL, err := ensureDashboard(ctx, srv, demoDashboard, func() dashboard.ImportDocument {
+		return dashboard.StoreInventory(pipeline.Database, pipeline.Table)
+	})
 	if err != nil {
 		return fmt.Errorf("create the dashboard: %w", err)
 	}
@@ -136,8 +145,17 @@ func runDemo(ctx context.Context, srv *server.Server, o demoOptions, stdout io.W
 		fmt.Fprintf(stdout, "Dashboard \"%s\": %s\n", demoDashboard, dashboardURL)
 	}
 
-	so.DeliveryStream, so.Rate, so.Stores, so.Products = pipeline.DeliveryStream, o.rate, o.stores, o.products
 	so.Seed, so.Logger = uint64(time.Now().UnixNano()), logger
+	if o.ordersRate > 0 {
+		orders := newOrdersDemo(srv, awsCfg, o.ordersBucket, stdout, logger)
+		created, err := orders.start(ctx, so, o.ordersRate)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Order history flow, created: %s\n  orders go into stream %s at %g lines/s (KPL-aggregated); the crawler runs once they are delivered.\n",
+			describeCreated(created), orders.pipeline.Stream, o.ordersRate)
+	}
+	so.DeliveryStream, so.Rate, so.Stores, so.Products = pipeline.DeliveryStream, o.rate, o.stores, o.products
 	producer, err := sim.New(ctx, so)
 	if err != nil {
 		return err
@@ -167,9 +185,10 @@ func runDemo(ctx context.Context, srv *server.Server, o demoOptions, stdout io.W
 
 const demoDashboard = "Store inventory"
 
-// ensureDemoDashboard installs the store-inventory dashboard unless the data
-// dir already has it, and returns its console URL ("" with the console off).
-func ensureDemoDashboard(ctx context.Context, srv *server.Server, p sim.Pipeline) (string, error) {
+// ensureDashboard installs the dashboard doc() describes unless the data dir
+// already has one of that name, and returns its console URL ("" with the
+// console off).
+func ensureDashboard(ctx context.Context, srv *server.Server, name string, doc func() dashboard.ImportDocument) (string, error) {
 	svc := srv.Dashboards()
 	if svc == nil {
 		return "", nil
@@ -179,11 +198,11 @@ func ensureDemoDashboard(ctx context.Context, srv *server.Server, p sim.Pipeline
 		return "", err
 	}
 	for _, d := range list {
-		if d.Name == demoDashboard {
+		if d.Name == name {
 			return srv.ConsoleURL() + "/#/dashboards/" + d.ID, nil
 		}
 	}
-	d, err := svc.Import(ctx, dashboard.StoreInventory(p.Database, p.Table))
+	d, err := svc.Import(ctx, doc())
 	if err != nil {
 		return "", err
 	}
@@ -199,12 +218,11 @@ func printDemoBanner(w io.Writer, srv *server.Server, p sim.Pipeline, created []
 	if u := srv.ConsoleURL(); u != "" {
 		fmt.Fprintf(w, "  console:       %s   (sign in with access key id %s and secret key %s)\n", u, id, secret)
 	}
-	fmt.Fprintf(w, "  data dir:      %s\n", cfg.DataDir)
-	if len(created) > 0 {
-		fmt.Fprintf(w, "  created:       %s\n", strings.Join(created, ", "))
-	} else {
-		fmt.Fprintln(w, "  created:       nothing; the pipeline in the data dir is reused")
+	if a := srv.WarehouseAddr(); a != "" {
+		fmt.Fprintf(w, "  warehouse:     postgres://%s/dev   (user = access key id, password = secret key)\n", a)
 	}
+	fmt.Fprintf(w, "  data dir:      %s\n", cfg.DataDir)
+	fmt.Fprintf(w, "  created:       %s\n", describeCreated(created))
 	fmt.Fprintf(w, "  pipeline:      %s -> Parquet in s3://%s/%s... (table %s.%s)\n", p.DeliveryStream, p.Bucket, sim.DataDir, p.Database, p.Table)
 	fmt.Fprintf(w, `
 Try it with the AWS CLI (in another terminal):
@@ -218,6 +236,14 @@ Try it with the AWS CLI (in another terminal):
 `, id, secret, cfg.Region, ep, p.Bucket, sim.DataDir, ep, p.DeliveryStream, ep, p.Database, p.Table,
 		ep, sim.PlanningQuery, p.Bucket, ep, p.DeliveryStream)
 	fmt.Fprintf(w, "Planning query, every few seconds: %s\n", sim.PlanningQuery)
+}
+
+// describeCreated lists what a pipeline's Ensure created.
+func describeCreated(created []string) string {
+	if len(created) == 0 {
+		return "nothing; the pipeline in the data dir is reused"
+	}
+	return strings.Join(created, ", ")
 }
 
 // printRows prints the first rows of res under its column names, indented.

@@ -27,25 +27,28 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// runDemoUntil runs `shoal demo` on dir until its output matches re, then
-// stops it as Ctrl-C would, and returns the output.
-func runDemoUntil(t *testing.T, dir string, re *regexp.Regexp) string {
+// runDemoUntil runs `shoal demo` on dir until its output matches every one
+// of res, then stops it as Ctrl-C would, and returns the output.
+func runDemoUntil(t *testing.T, dir string, res ...*regexp.Regexp) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr syncBuffer
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, []string{"demo", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--rate", "100", "--query-every", "500ms"}, &stdout, &stderr)
+		code <- run(ctx, []string{"demo", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--warehouse-addr", "127.0.0.1:0",
+			"--rate", "100", "--orders-rate", "200", "--query-every", "500ms"}, &stdout, &stderr)
 	}()
 	deadline := time.After(60 * time.Second)
-	for !re.MatchString(stdout.String()) {
-		select {
-		case c := <-code:
-			t.Fatalf("demo exited with %d before %s\nstdout:\n%s\nstderr:\n%s", c, re, stdout.String(), stderr.String())
-		case <-deadline:
-			t.Fatalf("no %s within 60s\nstdout:\n%s\nstderr:\n%s", re, stdout.String(), stderr.String())
-		case <-time.After(50 * time.Millisecond):
+	for _, re := range res {
+		for !re.MatchString(stdout.String()) {
+			select {
+			case c := <-code:
+				t.Fatalf("demo exited with %d before %s\nstdout:\n%s\nstderr:\n%s", c, re, stdout.String(), stderr.String())
+			case <-deadline:
+				t.Fatalf("no %s within 60s\nstdout:\n%s\nstderr:\n%s", re, stdout.String(), stderr.String())
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 	}
 	cancel()
@@ -63,7 +66,9 @@ func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	// A query answer with rows, printed under the column names.
 	answered := regexp.MustCompile(`sent \d+ records \([\d.]+/s\); [1-9]\d* low-stock checks not yet notified .*\n +store_id +product_id +product_name`)
-	out := runDemoUntil(t, dir, answered)
+	// The order-history flow: crawled, charted, and mapped into the warehouse.
+	ordersReady := regexp.MustCompile(`(?s)catalogued orderlogs\.cadabra_orderlogs.*dashboard "Order history": http://.*external schema orderlogs_schema`)
+	out := runDemoUntil(t, dir, answered, ordersReady)
 	for _, want := range []string{
 		"created:       bucket shoal-inventory, database conversion_db, table conversion_db.conversion_table, delivery stream SI-Firehose",
 		"export AWS_ACCESS_KEY_ID=AKIA",
@@ -74,8 +79,9 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	// A second run on the same data dir reuses the pipeline and still answers.
-	out = runDemoUntil(t, dir, answered)
-	if !strings.Contains(out, "created:       nothing; the pipeline in the data dir is reused") {
+	out = runDemoUntil(t, dir, answered, ordersReady)
+	if !strings.Contains(out, "created:       nothing; the pipeline in the data dir is reused") ||
+		!strings.Contains(out, "Order history flow, created: nothing; the pipeline in the data dir is reused") {
 		t.Fatalf("second run:\n%s", out)
 	}
 }
