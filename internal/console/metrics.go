@@ -80,6 +80,31 @@ type deliveryStatsJSON struct {
 	ErrorCount            int64   `json:"errorCount"`
 	LastError             string  `json:"lastError"`
 	ErrorOutputPrefix     string  `json:"errorOutputPrefix"`
+	// Kinesis source only.
+	Source *sourceJSON `json:"source,omitempty"`
+}
+
+type sourceJSON struct {
+	MillisBehindLatest int64             `json:"millisBehindLatest"`
+	Shards             []sourceShardJSON `json:"shards"`
+	RecordsLost        int64             `json:"recordsLost"`
+}
+
+type sourceShardJSON struct {
+	ShardID            string `json:"shardId"`
+	MillisBehindLatest int64  `json:"millisBehindLatest"`
+	Finished           bool   `json:"finished"`
+}
+
+func sourceStats(st delivery.Stats) *sourceJSON {
+	if st.SourceShards == nil {
+		return nil
+	}
+	out := &sourceJSON{MillisBehindLatest: st.MillisBehindLatest, RecordsLost: st.SourceRecordsLost, Shards: []sourceShardJSON{}}
+	for _, sh := range st.SourceShards {
+		out.Shards = append(out.Shards, sourceShardJSON{ShardID: sh.ShardID, MillisBehindLatest: sh.MillisBehindLatest, Finished: sh.Finished})
+	}
+	return out
 }
 
 func (c *Console) deliveryStats(w http.ResponseWriter, r *http.Request, _ *session) {
@@ -95,7 +120,7 @@ func (c *Console) deliveryStats(w http.ResponseWriter, r *http.Request, _ *sessi
 	out := deliveryStatsJSON{Name: st.Name, BufferedRecords: st.BufferedRecords, BufferedBytes: st.BufferedBytes,
 		BufferSizeBytes: st.BufferSizeBytes, BufferIntervalSeconds: int64(st.BufferInterval / time.Second),
 		RecordsDelivered: st.RecordsDelivered, BytesDelivered: st.BytesDelivered, ObjectsDelivered: st.ObjectsDelivered,
-		ErrorCount: st.ErrorCount, LastError: st.LastError, ErrorOutputPrefix: st.ErrorOutputPrefix}
+		ErrorCount: st.ErrorCount, LastError: st.LastError, ErrorOutputPrefix: st.ErrorOutputPrefix, Source: sourceStats(st)}
 	if !st.LastDelivery.IsZero() {
 		s := st.LastDelivery.UTC().Format(time.RFC3339)
 		out.LastDelivery = &s

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,15 @@ func TestOrdersDashboardRendersEveryVisual(t *testing.T) {
 		t.Fatalf("%d visuals drawn, the dashboard has %d", len(visuals), len(d.Visuals))
 	}
 	checkVisualsDrawn(t, visuals)
+
+	// The delivery stream's page tells how far behind the data stream it is.
+	f.b.Run(30*time.Second, chromedp.Navigate(f.base+"/#/delivery/"+p.DeliveryStream))
+	f.b.WaitFor(30*time.Second, `!!document.querySelector('[data-metric="millisBehindLatest"]')`)
+	var lag string
+	f.b.Eval(`document.querySelector('[data-metric="millisBehindLatest"]').textContent`, &lag)
+	f.b.Screenshot("orders-delivery")
+	if !strings.Contains(lag, "Behind source") || !strings.Contains(lag, "2 shards read") {
+		t.Errorf("source lag card: %q", lag)
+	}
 	f.b.NoErrors()
 }

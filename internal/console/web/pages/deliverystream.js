@@ -3,7 +3,7 @@
 import { aws, get, FIREHOSE } from '../api.js';
 import {
   h, pageHeader, statusBadge, kv, formatTime, formatNumber, formatBytes, statCard, poller, section,
-  parseS3URI, bucketHref,
+  parseS3URI, bucketHref, formatDuration,
 } from '../ui.js';
 
 const REFRESH_MS = 5000;
@@ -127,9 +127,19 @@ function statsPanel(dest) {
         h('div', { class: 'stat-sub' }, `${formatBytes(s.bytesDelivered)} in ${formatNumber(s.objectsDelivered)} objects`)),
       statCard('Errors', formatNumber(s.errorCount), { dataset: { metric: 'errorCount' }, class: s.errorCount ? 'card stat has-errors' : 'card stat' },
         errLoc ? h('a', { href: bucketHref(errLoc.bucket, errLoc.key), id: 'delivery-error-link' }, 'View error objects →') : null),
+      s.source ? sourceCard(s.source) : null,
     );
     lastError.replaceChildren(s.lastError ? h('div', { class: 'error' }, `Last error: ${s.lastError}`) : '');
   }
 
   return { el, refresh };
+}
+
+// sourceCard shows how far behind a Kinesis source's readers are.
+function sourceCard(src) {
+  const open = src.shards.filter(sh => !sh.finished);
+  const lost = src.recordsLost ? ` · at least ${formatNumber(src.recordsLost)} records lost to retention` : '';
+  return statCard('Behind source', formatDuration(src.millisBehindLatest), {
+    dataset: { metric: 'millisBehindLatest' }, class: src.recordsLost ? 'card stat has-errors' : 'card stat',
+  }, h('div', { class: 'stat-sub' }, `${open.length} shards read${lost}`));
 }
