@@ -75,6 +75,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	// DuckDB's file-access allow-list compares absolute paths.
+	if cfg.DataDir, err = filepath.Abs(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
 	s := &Server{cfg: cfg, logger: logger}
 	defer func() {
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 )
@@ -62,6 +63,14 @@ func openEngine(ctx context.Context, opts Options) (*engine, error) {
 		"SET autoinstall_known_extensions = false",
 		"SET autoload_known_extensions = false",
 		"SET parquet_metadata_cache = true",
+		// Redshift (like Postgres) divides integers as integers.
+		"SET GLOBAL integer_division = true",
+		"SET GLOBAL TimeZone = 'UTC'",
+		// Statements are the users': files outside the lake stay out of
+		// reach, and the lock keeps them from undoing that.
+		"SET allowed_directories = " + stringList(opts.ReadDirs),
+		"SET enable_external_access = false",
+		"SET lock_configuration = true",
 	}
 	// A session's connection is never reused: its temporary objects,
 	// settings and any open transaction end with it.
@@ -78,11 +87,18 @@ func openEngine(ctx context.Context, opts Options) (*engine, error) {
 func (e *engine) close() error { return e.db.Close() }
 
 // sessionSettings make DuckDB answer as Redshift does on each connection.
+// (integer division and UTC are global: the configuration is locked).
 var sessionSettings = []string{
-	// Redshift (like Postgres) divides integers as integers.
-	"SET integer_division = true",
-	"SET TimeZone = 'UTC'",
 	"SET schema = 'public'",
+}
+
+// stringList is a DuckDB list literal of strings.
+func stringList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, it := range items {
+		quoted[i] = quoteString(it)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
 // conn is one session's DuckDB connection: temporary objects, settings

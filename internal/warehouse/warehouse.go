@@ -37,6 +37,10 @@ type Options struct {
 	Catalog *catalog.Service
 	Lake    lake.Store
 	Paths   query.LocalPaths
+	// ReadDirs are the only directories statements may read files from
+	// (the lake); DuckDB refuses every other path, so no statement reaches
+	// outside the data dir.
+	ReadDirs []string
 	// MemoryLimit and Threads bound DuckDB (defaults "1GB", one per CPU).
 	MemoryLimit string
 	Threads     int
