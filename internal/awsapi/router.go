@@ -21,9 +21,10 @@ type Router struct {
 	Verifier *Verifier
 	Logger   *slog.Logger
 
-	mu   sync.RWMutex
-	json map[string]map[string]JSONOp // target prefix -> operation -> handler
-	s3   http.Handler
+	mu    sync.RWMutex
+	json  map[string]map[string]JSONOp // target prefix -> operation -> handler
+	query map[string]*QueryService     // credential-scope service -> Query-protocol service
+	s3    http.Handler
 }
 
 // NewRouter returns a Router that verifies requests with v.
@@ -87,23 +88,30 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	isJSON := target != ""
 	defer rt.recoverPanic(w, r, id, target)
+	qs := rt.queryServiceFor(r)
 
 	auth, err := rt.Verifier.Verify(r)
 	if err != nil {
 		var af *authFailure
 		if errors.As(err, &af) {
 			rt.Logger.Info("request refused", "request_id", id, "reason", af.message, "remote", r.RemoteAddr)
-			if isJSON {
+			switch {
+			case qs != nil:
+				err = af.queryError()
+			case isJSON:
 				err = af.jsonError()
-			} else {
+			default:
 				err = af.xmlError()
 			}
 		} else {
 			rt.Logger.Error("authentication failed", "request_id", id, "err", err)
 		}
-		if isJSON {
+		switch {
+		case qs != nil:
+			writeQueryError(w, r, qs, err)
+		case isJSON:
 			writeJSONError(w, r, codecFor(r), err)
-		} else {
+		default:
 			WriteXMLError(w, r, err)
 		}
 		return
@@ -142,6 +150,10 @@ func (rt *Router) recoverPanic(w http.ResponseWriter, r *http.Request, id, targe
 }
 
 func (rt *Router) dispatch(w http.ResponseWriter, r *http.Request, target string) {
+	if qs := rt.queryServiceFor(r); qs != nil {
+		rt.serveQuery(w, r, qs)
+		return
+	}
 	if target != "" {
 		rt.serveJSON(w, r, target)
 		return

@@ -40,12 +40,30 @@ type Identity struct {
 	// ARN of the principal, e.g. arn:aws:iam::000000000000:root.
 	ARN  string
 	Root bool
+
+	// What authorization needs to know about the principal.
+	// PrincipalType is "root", "user" or "assumed-role".
+	PrincipalType string
+	AccountID     string
+	// UserID is what GetCallerIdentity returns as UserId: the account id
+	// (root), the user's AIDA id, or "<AROA role id>:<session name>".
+	UserID string
+	// Name is the user's or the role's name; Path is its IAM path.
+	Name string
+	Path string
+	// RoleARN and SessionName are set for assumed roles.
+	RoleARN     string
+	SessionName string
 }
 
 // Credential is a secret and the identity it belongs to.
 type Credential struct {
 	SecretAccessKey string
 	Identity        Identity
+	// Temporary (STS) credentials: requests must carry the session token
+	// (X-Amz-Security-Token) whose SHA-256 this is, before Expires.
+	SessionTokenSHA256 []byte
+	Expires            time.Time
 }
 
 // CredentialSource resolves access key ids; the IAM component implements it later,
@@ -87,6 +105,7 @@ const (
 	authSkew
 	authExpired
 	authBadContentHash
+	authExpiredToken
 )
 
 func (f *authFailure) Error() string { return f.message }
@@ -100,6 +119,8 @@ func (f *authFailure) jsonError() *Error {
 		return &Error{Status: 400, Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."}
 	case authMalformed:
 		return &Error{Status: 400, Code: "IncompleteSignatureException", Message: f.message}
+	case authExpiredToken:
+		return &Error{Status: 400, Code: "ExpiredTokenException", Message: "The security token included in the request is expired"}
 	default:
 		return &Error{Status: 400, Code: "InvalidSignatureException", Message: f.message}
 	}
@@ -118,6 +139,8 @@ func (f *authFailure) xmlError() *Error {
 		return &Error{Status: 403, Code: "RequestTimeTooSkewed", Message: "The difference between the request time and the current time is too large."}
 	case authExpired:
 		return &Error{Status: 403, Code: "AccessDenied", Message: "Request has expired"}
+	case authExpiredToken:
+		return &Error{Status: 400, Code: "ExpiredToken", Message: "The provided token has expired."}
 	case authBadContentHash:
 		return &Error{Status: 400, Code: "XAmzContentSHA256Mismatch", Message: "The provided 'x-amz-content-sha256' header does not match what was computed."}
 	default:
@@ -203,6 +226,9 @@ func (v *Verifier) Verify(r *http.Request) (*AuthInfo, error) {
 	if !ok {
 		return nil, authErr(authUnknownKey, "The security token included in the request is invalid.")
 	}
+	if err := checkSessionToken(r, cred, now); err != nil {
+		return nil, err
+	}
 
 	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
 	if p.presigned && payloadHash == "" {
@@ -242,6 +268,9 @@ func (v *Verifier) Verify(r *http.Request) (*AuthInfo, error) {
 			}
 			r.Body = &hashCheckReader{r: r.Body, want: payloadHash, h: sha256.New()}
 		}
+	}
+	if rec, ok := v.Credentials.(KeyUseRecorder); ok {
+		rec.RecordKeyUse(p.accessKey, p.service, p.region)
 	}
 	return &AuthInfo{Identity: cred.Identity, Service: p.service, Region: p.region}, nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/shoal-dev/shoal/internal/iam"
 )
 
 // rootCredentials are the account's root keys, as kept in the data dir.
@@ -57,3 +60,21 @@ func randomString(n int, alphabet string) string {
 	}
 	return string(b)
 }
+
+// openIAM opens the IAM store, the credential source of every request: the
+// root keys, IAM users' access keys and STS temporary credentials.
+func (s *Server) openIAM(ctx context.Context) (err error) {
+	s.iam, err = iam.Open(ctx, iam.Options{Store: s.meta, KeyFile: filepath.Join(s.cfg.DataDir, "iam-secrets.key"),
+		AccountID: s.cfg.AccountID, RootAccessKeyID: s.root.AccessKeyID, RootSecretAccessKey: s.root.SecretAccessKey, Logger: s.logger})
+	return err
+}
+
+func (s *Server) closeIAM(ctx context.Context) error {
+	if s.iam == nil {
+		return nil
+	}
+	return s.iam.Close(ctx)
+}
+
+// IAM is the identity store (users, roles, policies, STS sessions).
+func (s *Server) IAM() *iam.Service { return s.iam }

@@ -19,13 +19,16 @@ import (
 	"github.com/shoal-dev/shoal/internal/awsapi/athenaapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/firehoseapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/glueapi"
+	"github.com/shoal-dev/shoal/internal/awsapi/iamapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/kinesisapi"
 	"github.com/shoal-dev/shoal/internal/awsapi/s3api"
+	"github.com/shoal-dev/shoal/internal/awsapi/stsapi"
 	"github.com/shoal-dev/shoal/internal/catalog"
 	"github.com/shoal-dev/shoal/internal/console"
 	"github.com/shoal-dev/shoal/internal/crawler"
 	"github.com/shoal-dev/shoal/internal/dashboard"
 	"github.com/shoal-dev/shoal/internal/delivery"
+	"github.com/shoal-dev/shoal/internal/iam"
 	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/lake/file"
 	"github.com/shoal-dev/shoal/internal/lake/watch"
@@ -53,6 +56,7 @@ type Server struct {
 	query    *query.Service
 	delivery *delivery.Service
 	router   *awsapi.Router
+	iam      *iam.Service
 
 	ln   net.Listener
 	http *http.Server
@@ -137,11 +141,13 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, fmt.Errorf("delivery streams: %w", err)
 	}
 
-	rootARN := fmt.Sprintf("arn:aws:iam::%s:root", cfg.AccountID)
-	verifier := &awsapi.Verifier{Credentials: awsapi.StaticCredentials{
-		s.root.AccessKeyID: {SecretAccessKey: s.root.SecretAccessKey, Identity: awsapi.Identity{AccessKeyID: s.root.AccessKeyID, ARN: rootARN, Root: true}},
-	}}
+	if err := s.openIAM(ctx); err != nil {
+		return nil, err
+	}
+	verifier := &awsapi.Verifier{Credentials: s.iam}
 	s.router = awsapi.NewRouter(verifier, logger)
+	iamapi.Register(s.router, s.iam)
+	stsapi.Register(s.router, s.iam)
 	kinesisapi.Register(s.router, s.streams)
 	glueapi.Register(s.router, s.catalog, glueapi.Options{AccountID: cfg.AccountID, Logger: logger, Crawlers: s.crawlers})
 	athenaapi.Register(s.router, s.query, logger)
@@ -304,7 +310,7 @@ func (s *Server) closeComponents(ctx context.Context) error {
 		errs = append(errs, s.catalog.Close(ctx))
 	}
 	if s.meta != nil {
-		errs = append(errs, s.meta.Close(ctx))
+		errs = append(errs, s.closeIAM(ctx), s.meta.Close(ctx))
 	}
 	if s.lake != nil {
 		errs = append(errs, s.lake.Close(ctx))

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end check of IAM and STS with the real AWS CLI (Query protocol):
+# users, access keys, roles, policies, AssumeRole and temporary credentials.
+# Usage: iam.sh SHOAL_BINARY [AWS_CLI]   (AWS_CLI defaults to /usr/bin/aws, v2)
+set -euo pipefail
+
+shoal=${1:?usage: iam.sh SHOAL_BINARY [AWS_CLI]}
+. "$(dirname "$0")/lib.sh"
+start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAE2EIAMROOTKEY001 e2eIamRootSecretE2eIamRootSecretE2eIam01
+pass=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+fail() { echo "FAIL - $*"; exit 1; }
+# as KEY SECRET [TOKEN] -- CMD...: run the CLI with other credentials.
+as() {
+  local id=$1 secret=$2 token=$3
+  shift 3
+  AWS_ACCESS_KEY_ID=$id AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token aws "$@"
+}
+py() { python3 -c "$1" "${@:2}"; }
+
+echo "# $("$aws_bin" --version 2>&1) against $endpoint"
+
+# --- A user and its access key ---
+arn=$(aws iam create-user --user-name e2e-writer --tags Key=team,Value=data --query User.Arn --output text)
+[ "$arn" = arn:aws:iam::000000000000:user/e2e-writer ] || fail "create-user Arn $arn"
+ok "create-user"
+aws iam create-access-key --user-name e2e-writer >"$work/key.json"
+key_id=$(py 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["AccessKeyId"])' "$work/key.json")
+key_secret=$(py 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["SecretAccessKey"])' "$work/key.json")
+case "$key_id" in AKIA*) ;; *) fail "access key id $key_id" ;; esac
+ok "create-access-key: $key_id"
+
+who=$(as "$key_id" "$key_secret" "" sts get-caller-identity --query Arn --output text)
+[ "$who" = "$arn" ] || fail "get-caller-identity with the new key: $who"
+ok "sts get-caller-identity with the user's key names the user"
+as "$key_id" "$key_secret" "" kinesis list-streams >/dev/null || fail "kinesis with the user's key"
+ok "kinesis list-streams with the user's key authenticates"
+me=$(as "$key_id" "$key_secret" "" iam get-user --query User.UserName --output text)
+[ "$me" = e2e-writer ] || fail "get-user without --user-name: $me"
+ok "iam get-user without a name answers for the caller"
+
+# --- Errors in IAM's shape ---
+out=$(aws iam get-user --user-name nobody 2>&1) && fail "get-user of a missing user succeeded"
+echo "$out" | grep -q "NoSuchEntity.*The user with name nobody cannot be found." || fail "missing user: $out"
+out=$(aws iam create-user --user-name e2e-writer 2>&1) && fail "duplicate user accepted"
+echo "$out" | grep -q EntityAlreadyExists || fail "duplicate user: $out"
+ok "NoSuchEntity and EntityAlreadyExists"
+
+# --- Inline and managed policies (documents come back URL-decoded by the CLI) ---
+doc='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kinesis:PutRecord*","Resource":"arn:aws:kinesis:us-east-1:000000000000:stream/orders"}]}'
+aws iam put-user-policy --user-name e2e-writer --policy-name put-orders --policy-document "$doc"
+got=$(aws iam get-user-policy --user-name e2e-writer --policy-name put-orders --query PolicyDocument.Statement[0].Action --output text)
+[ "$got" = "kinesis:PutRecord*" ] || fail "get-user-policy: $got"
+ok "put-user-policy / get-user-policy round-trip"
+parn=$(aws iam create-policy --policy-name e2e-read --policy-document "$doc" --query Policy.Arn --output text)
+aws iam create-policy-version --policy-arn "$parn" --policy-document "$doc" --set-as-default >/dev/null
+[ "$(aws iam get-policy --policy-arn "$parn" --query Policy.DefaultVersionId --output text)" = v2 ] || fail "default version"
+[ "$(aws iam list-policy-versions --policy-arn "$parn" --query 'length(Versions)')" = 2 ] || fail "list-policy-versions"
+ok "create-policy, create-policy-version --set-as-default, list-policy-versions"
+aws iam attach-user-policy --user-name e2e-writer --policy-arn "$parn"
+aws iam attach-user-policy --user-name e2e-writer --policy-arn arn:aws:iam::aws:policy/AmazonKinesisFullAccess
+n=$(aws iam list-attached-user-policies --user-name e2e-writer --query 'length(AttachedPolicies)')
+[ "$n" = 2 ] || fail "list-attached-user-policies: $n"
+ok "attach-user-policy (customer and AWS managed)"
+
+# --- The workshop's delivery role, and AssumeRole by the user ---
+cat >"$work/trust.json" <<JSON
+{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Principal":{"Service":"firehose.amazonaws.com"},"Action":"sts:AssumeRole"},
+ {"Effect":"Allow","Principal":{"AWS":"$arn"},"Action":"sts:AssumeRole"}]}
+JSON
+rarn=$(aws iam create-role --role-name e2e-firehose-role --assume-role-policy-document "file://$work/trust.json" --query Role.Arn --output text)
+aws iam attach-role-policy --role-name e2e-firehose-role --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess
+aws iam attach-role-policy --role-name e2e-firehose-role --policy-arn arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole
+svc=$(aws iam get-role --role-name e2e-firehose-role --query 'Role.AssumeRolePolicyDocument.Statement[0].Principal.Service' --output text)
+[ "$svc" = firehose.amazonaws.com ] || fail "get-role trust policy: $svc"
+ok "create-role with the firehose trust policy, attach AmazonS3FullAccess and AWSGlueServiceRole"
+
+as "$key_id" "$key_secret" "" sts assume-role --role-arn "$rarn" --role-session-name e2e-session >"$work/session.json"
+read -r tid tsecret ttoken < <(py 'import json,sys; c=json.load(open(sys.argv[1]))["Credentials"]; print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])' "$work/session.json")
+case "$tid" in ASIA*) ;; *) fail "temporary key id $tid" ;; esac
+who=$(as "$tid" "$tsecret" "$ttoken" sts get-caller-identity --query Arn --output text)
+[ "$who" = arn:aws:sts::000000000000:assumed-role/e2e-firehose-role/e2e-session ] || fail "assumed identity: $who"
+as "$tid" "$tsecret" "$ttoken" kinesis list-streams >/dev/null || fail "kinesis with temporary credentials"
+ok "assume-role: temporary credentials sign sts and kinesis calls"
+out=$(as "$tid" "$tsecret" "" sts get-caller-identity 2>&1) && fail "temporary key without its token accepted"
+echo "$out" | grep -q InvalidClientTokenId || fail "missing session token: $out"
+ok "temporary key without its session token: InvalidClientTokenId"
+
+# --- Pagination: the CLI follows Marker across pages of one ---
+for i in 1 2 3; do aws iam create-user --user-name "e2e-page-$i" --path /paged/ >/dev/null; done
+n=$(aws iam list-users --path-prefix /paged/ --page-size 1 --query 'length(Users)')
+[ "$n" = 3 ] || fail "list-users over pages of one: $n"
+ok "list-users --page-size 1 follows IsTruncated/Marker"
+
+# --- Deactivating the key locks the user out; deletion needs an empty user ---
+aws iam update-access-key --user-name e2e-writer --access-key-id "$key_id" --status Inactive
+out=$(as "$key_id" "$key_secret" "" sts get-caller-identity 2>&1) && fail "inactive key accepted"
+echo "$out" | grep -q InvalidClientTokenId || fail "inactive key: $out"
+ok "update-access-key Inactive: requests are refused"
+out=$(aws iam delete-user --user-name e2e-writer 2>&1) && fail "delete-user with keys succeeded"
+echo "$out" | grep -q DeleteConflict || fail "delete-user with keys: $out"
+aws iam delete-access-key --user-name e2e-writer --access-key-id "$key_id"
+aws iam delete-user-policy --user-name e2e-writer --policy-name put-orders
+aws iam detach-user-policy --user-name e2e-writer --policy-arn "$parn"
+aws iam detach-user-policy --user-name e2e-writer --policy-arn arn:aws:iam::aws:policy/AmazonKinesisFullAccess
+aws iam delete-user --user-name e2e-writer
+ok "delete-user: DeleteConflict until keys and policies are gone, then deleted"
+echo "$pass passed, 0 failed"

@@ -1,0 +1,8 @@
+package e2e
+
+import "testing"
+
+// IAM and STS speak the Query protocol; the CLI's requests check its wire format.
+func TestIAMWithAWSCLIv2(t *testing.T) {
+	runScript(t, "iam.sh", cliOrSkip(t, "/usr/bin/aws", "aws-cli/2."))
+}
