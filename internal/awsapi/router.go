@@ -20,6 +20,9 @@ type JSONOp func(ctx context.Context, call *Call) (any, error)
 type Router struct {
 	Verifier *Verifier
 	Logger   *slog.Logger
+	// Authorizer, when set, decides every call of a non-root caller
+	// (handlers ask it through Authorize).
+	Authorizer Authorizer
 
 	mu    sync.RWMutex
 	json  map[string]map[string]JSONOp // target prefix -> operation -> handler
@@ -150,14 +153,19 @@ func (rt *Router) recoverPanic(w http.ResponseWriter, r *http.Request, id, targe
 }
 
 func (rt *Router) dispatch(w http.ResponseWriter, r *http.Request, target string) {
+	region := ""
+	if a := AuthFrom(r.Context()); a != nil {
+		region = a.Region
+	}
 	if qs := rt.queryServiceFor(r); qs != nil {
-		rt.serveQuery(w, r, qs)
+		rt.serveQuery(w, r.WithContext(withAuthz(r.Context(), rt.Authorizer, protocolQuery, r, region)), qs)
 		return
 	}
 	if target != "" {
-		rt.serveJSON(w, r, target)
+		rt.serveJSON(w, r.WithContext(withAuthz(r.Context(), rt.Authorizer, protocolJSON, r, region)), target)
 		return
 	}
+	r = r.WithContext(withAuthz(r.Context(), rt.Authorizer, protocolS3, r, region))
 	rt.mu.RLock()
 	s3 := rt.s3
 	rt.mu.RUnlock()

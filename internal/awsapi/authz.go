@@ -1,0 +1,123 @@
+package awsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Authorizer decides whether a caller may perform one IAM action on one
+// resource. The IAM service implements it with its policy engine; the
+// Router hands it to every handler through the request context, so
+// handlers call Authorize without knowing who decides.
+type Authorizer interface {
+	// Authorize returns nil when allowed, or the denial's message (AWS's
+	// "User: ... is not authorized to perform: ... on resource: ...") as an
+	// *AccessDenied.
+	Authorize(ctx context.Context, id Identity, req AuthzRequest) error
+}
+
+// AuthzRequest is one authorization question.
+type AuthzRequest struct {
+	// Action is the IAM action, e.g. "kinesis:PutRecords".
+	Action string
+	// Resource is the resource ARN, or "*" for actions without one
+	// (s3:ListAllMyBuckets, sts:GetCallerIdentity...).
+	Resource string
+	// Context holds the request's condition keys: the global ones the
+	// Router knows (aws:SourceIp, aws:SecureTransport, aws:CurrentTime,
+	// aws:EpochTime, aws:RequestedRegion) plus the service-specific ones the
+	// handler adds (s3:prefix, ...). Keys are as IAM spells them.
+	Context map[string][]string
+}
+
+// AccessDenied is a denial; each protocol writes it with its own code
+// (AccessDeniedException for JSON services, AccessDenied for S3 and the
+// Query protocol), always HTTP 403 (400 for JSON services, as AWS does).
+type AccessDenied struct{ Message string }
+
+func (e *AccessDenied) Error() string { return e.Message }
+
+// authzState is what the Router puts in a request's context for Authorize.
+type authzState struct {
+	authorizer Authorizer
+	protocol   protocol
+	global     map[string][]string
+}
+
+type protocol int
+
+const (
+	protocolJSON protocol = iota
+	protocolS3
+	protocolQuery
+)
+
+type authzKey struct{}
+
+// withAuthz prepares ctx for Authorize calls made while serving r.
+func withAuthz(ctx context.Context, a Authorizer, p protocol, r *http.Request, region string) context.Context {
+	if a == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, authzKey{}, &authzState{authorizer: a, protocol: p, global: globalKeys(r, region)})
+}
+
+// globalKeys are the aws:* condition keys every request has.
+func globalKeys(r *http.Request, region string) map[string][]string {
+	now := time.Now().UTC()
+	keys := map[string][]string{
+		"aws:SecureTransport": {strconv.FormatBool(r.TLS != nil)},
+		"aws:CurrentTime":     {now.Format(time.RFC3339)},
+		"aws:EpochTime":       {strconv.FormatInt(now.Unix(), 10)},
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		keys["aws:SourceIp"] = []string{host}
+	}
+	if region != "" {
+		keys["aws:RequestedRegion"] = []string{region}
+	}
+	return keys
+}
+
+// Authorize asks whether the request's caller may perform action on
+// resource; extra adds service-specific condition keys. Without an
+// Authorizer (in-process callers, tests of a single service) everything
+// is allowed. The error is in the request's protocol.
+func Authorize(ctx context.Context, action, resource string, extra map[string][]string) error {
+	st, _ := ctx.Value(authzKey{}).(*authzState)
+	auth := AuthFrom(ctx)
+	if st == nil || auth == nil || auth.Identity.Root {
+		return nil
+	}
+	keys := st.global
+	if len(extra) > 0 {
+		keys = make(map[string][]string, len(st.global)+len(extra))
+		for k, v := range st.global {
+			keys[k] = v
+		}
+		for k, v := range extra {
+			keys[k] = v
+		}
+	}
+	err := st.authorizer.Authorize(ctx, auth.Identity, AuthzRequest{Action: action, Resource: resource, Context: keys})
+	var denied *AccessDenied
+	if err == nil {
+		return nil
+	} else if !errors.As(err, &denied) {
+		return fmt.Errorf("authorize %s: %w", action, err) // an internal failure, not a denial
+	}
+	msg := denied.Message
+	switch st.protocol {
+	case protocolS3:
+		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}
+	case protocolQuery:
+		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}
+	default:
+		return &Error{Status: http.StatusBadRequest, Code: "AccessDeniedException", Message: msg}
+	}
+}
