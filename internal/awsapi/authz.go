@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -114,6 +115,10 @@ func Authorize(ctx context.Context, action, resource string, extra map[string][]
 	msg := denied.Message
 	switch st.protocol {
 	case protocolS3:
+		// S3 quotes a resource ARN in its denials.
+		if resource != "*" {
+			msg = strings.Replace(msg, "on resource: "+resource+" ", "on resource: \""+resource+"\" ", 1)
+		}
 		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}
 	case protocolQuery:
 		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}

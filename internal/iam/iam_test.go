@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 	"github.com/shoal-dev/shoal/internal/meta"
 )
 
@@ -131,7 +132,7 @@ func TestTrustAllows(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := trustAllows(c.doc, c.caller, acct, c.extID); got != c.want {
+			if got := trustAllows(c.doc, c.caller, "arn:aws:iam::"+acct+":role/r", c.extID); got != c.want {
 				t.Fatalf("got %v, want %v", got, c.want)
 			}
 		})
@@ -143,16 +144,17 @@ func TestCheckPolicyDocument(t *testing.T) {
 	cases := []struct {
 		doc, code string
 	}{
-		{`{"Version":"2012-10-17","Statement":[]}`, ""},
+		{`{"Version":"2012-10-17","Statement":[]}`, "MalformedPolicyDocument"},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, ""},
 		{`{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, ""},
 		{`{"Version":"2012-10-17"}`, "MalformedPolicyDocument"},
-		{`{"Version":"2020-01-01","Statement":[]}`, "MalformedPolicyDocument"},
+		{`{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, "MalformedPolicyDocument"},
 		{`not json`, "MalformedPolicyDocument"},
 		{``, "ValidationError"},
-		{`{"Version":"2012-10-17","Statement":[{"Resource":"` + strings.Repeat("x", 100) + `"}]}`, "LimitExceeded"},
+		{`{"Version":"2012-10-17","Statement":[{"Resource":"` + strings.Repeat("x", 130) + `"}]}`, "LimitExceeded"},
 	}
 	for _, c := range cases {
-		err := checkPolicyDocument(c.doc, "policyDocument", 80, sizeErr)
+		err := checkPolicyDocument(c.doc, "policyDocument", policy.IdentityPolicy, 120, sizeErr)
 		got := ""
 		if err != nil {
 			got = awsapi.AsError(err).Code

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 	"github.com/shoal-dev/shoal/internal/meta"
 )
 
@@ -53,7 +54,7 @@ func (s *Service) PutInlinePolicy(ctx context.Context, kind, entity, policyName,
 		return err
 	}
 	quota := inlineQuota[kind]
-	err := checkPolicyDocument(doc, "policyDocument", quota, func() error {
+	err := checkPolicyDocument(doc, "policyDocument", policy.IdentityPolicy, quota, func() error {
 		return limitExceeded("Maximum policy size of %d bytes exceeded for %s %s", quota, kind, entity)
 	})
 	if err != nil {

@@ -3,6 +3,8 @@ package iam
 import (
 	"crypto/sha256"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 )
 
 // awsManagedPolicy is one AWS-managed policy Shoal provides. This is the one
@@ -44,11 +46,8 @@ func (s *Service) awsManagedPolicyByARN(arn string) (*Policy, bool) {
 }
 
 // managedPolicyDocument returns the document of an AWS-managed policy.
-//
-// TODO(issue 6): return policy.Managed(arn) from internal/iam/policy once it
-// lands; until then AWS-managed documents are not available here.
 func managedPolicyDocument(arn string) (string, bool) {
-	return "", false
+	return policy.Managed(arn)
 }
 
 // stableID derives an IAM-style id from a name, so built-in entities keep

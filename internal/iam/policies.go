@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 	"github.com/shoal-dev/shoal/internal/meta"
 )
 
@@ -39,7 +40,7 @@ type CreatePolicyInput struct {
 const maxManagedPolicySize = 6144
 
 func checkManagedDocument(doc string) error {
-	return checkPolicyDocument(doc, "policyDocument", maxManagedPolicySize, func() error {
+	return checkPolicyDocument(doc, "policyDocument", policy.IdentityPolicy, maxManagedPolicySize, func() error {
 		return limitExceeded("Cannot exceed quota for PolicySize: %d", maxManagedPolicySize)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 	"github.com/shoal-dev/shoal/internal/meta"
 )
 
@@ -52,7 +53,7 @@ func checkMaxSession(v *int) (int, error) {
 }
 
 func checkTrustPolicy(doc string) error {
-	return checkPolicyDocument(doc, "assumeRolePolicyDocument", maxTrustPolicy, func() error {
+	return checkPolicyDocument(doc, "assumeRolePolicyDocument", policy.TrustPolicy, maxTrustPolicy, func() error {
 		return limitExceeded("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicy)
 	})
 }

@@ -1,8 +1,9 @@
 // Package iam keeps Shoal's identities: IAM users and their access keys,
 // roles, groups, inline and managed policies, console login profiles, and
 // STS temporary credentials. It is also the CredentialSource the SigV4
-// verifier resolves access keys with. Authorization (evaluating the
-// policies stored here) belongs to internal/iam/policy.
+// verifier resolves access keys with, and the awsapi.Authorizer: it
+// gathers a caller's policies (authorize.go) and evaluates them with
+// internal/iam/policy.
 package iam
 
 import (
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
@@ -40,6 +42,10 @@ type Service struct {
 	aead  cipher.AEAD
 	creds *credentialCache
 	usage *keyUsage
+	// principals caches each caller's parsed policies for Authorize;
+	// contexts recycles its per-request condition maps.
+	principals *principalCache
+	contexts   *sync.Pool
 	// root is built once: it is resolved on most requests.
 	root awsapi.Credential
 }
@@ -56,7 +62,8 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{opts: opts, store: opts.Store, aead: aead, creds: newCredentialCache(), usage: newKeyUsage()}
+	s := &Service{opts: opts, store: opts.Store, aead: aead, creds: newCredentialCache(), usage: newKeyUsage(),
+		principals: newPrincipalCache(), contexts: newContextPool()}
 	s.root = awsapi.Credential{SecretAccessKey: opts.RootSecretAccessKey, Identity: s.RootIdentity()}
 	return s, nil
 }
@@ -77,8 +84,11 @@ func (s *Service) arn(resource string) string {
 
 func (s *Service) rootARN() string { return s.arn("root") }
 
-// update and view run fn in a metadata-store transaction.
+// update and view run fn in a metadata-store transaction. Every update
+// invalidates the authorization cache: it may have changed a policy, a
+// membership, a tag or an entity.
 func (s *Service) update(ctx context.Context, fn func(tx *meta.Tx) error) error {
+	defer s.principals.changed()
 	return s.store.Update(ctx, fn)
 }
 
@@ -90,6 +100,11 @@ func (s *Service) view(ctx context.Context, fn func(tx *meta.Tx) error) error {
 
 func noSuchEntity(format string, args ...any) error {
 	return awsapi.Errorf(http.StatusNotFound, "NoSuchEntity", format, args...)
+}
+
+func isNoSuchEntity(err error) bool {
+	var ae *awsapi.Error
+	return errors.As(err, &ae) && ae.Code == "NoSuchEntity"
 }
 
 func alreadyExists(format string, args ...any) error {

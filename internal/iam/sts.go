@@ -99,7 +99,7 @@ func (s *Service) AssumeRole(ctx context.Context, caller awsapi.Identity, in Ass
 		if err != nil {
 			return denied
 		}
-		if !trustAllows(role.TrustPolicy, caller, s.opts.AccountID, in.ExternalID) {
+		if !trustAllows(role.TrustPolicy, caller, role.ARN, in.ExternalID) {
 			return denied
 		}
 		seconds, err := sessionSeconds(in.DurationSeconds, role, caller)

@@ -1,118 +1,40 @@
 package iam
 
 import (
-	"encoding/json"
-	"strings"
-
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 )
 
-// trustAllows reports whether a role's trust policy lets caller assume it.
-//
-// TODO(issue 6): replace with policy.AllowsPrincipal from
-// internal/iam/policy once it lands (full condition operators, NotPrincipal,
-// wildcards in actions). Until then: an Allow statement for sts:AssumeRole
-// (or sts:* / *) whose AWS principal is "*", the account root or id, or the
-// caller's ARN (for assumed roles, the role's ARN too); an explicit Deny
-// matching the caller wins; the only condition understood is StringEquals
-// on sts:ExternalId, and a statement with any other condition is skipped,
-// so unknown conditions never grant access.
-func trustAllows(doc string, caller awsapi.Identity, accountID string, externalID *string) bool {
-	var d struct {
-		Statement json.RawMessage
-	}
-	if json.Unmarshal([]byte(doc), &d) != nil {
+// trustAllows reports whether a role's trust policy lets caller assume it
+// (sts:AssumeRole), with the policy engine's full grammar: principals
+// (a role ARN also covers its sessions), NotPrincipal, conditions on the
+// caller's keys and on sts:ExternalId. A document that does not parse
+// allows nothing.
+func trustAllows(doc string, caller awsapi.Identity, roleARN string, externalID *string) bool {
+	d, err := policy.Parse(doc)
+	if err != nil {
 		return false
 	}
-	var stmts []trustStatement
-	if json.Unmarshal(d.Statement, &stmts) != nil {
-		var one trustStatement
-		if json.Unmarshal(d.Statement, &one) != nil {
-			return false
-		}
-		stmts = []trustStatement{one}
+	ctx := policy.Context{
+		"aws:PrincipalArn":     {principalARN(caller)},
+		"aws:PrincipalAccount": {caller.AccountID},
+		"aws:userid":           {caller.UserID},
 	}
-	allowed := false
-	for _, st := range stmts {
-		if !st.matches(caller, accountID, externalID) {
-			continue
-		}
-		if st.Effect == "Deny" {
-			return false
-		}
-		allowed = allowed || st.Effect == "Allow"
+	if caller.PrincipalType == "user" {
+		ctx["aws:username"] = []string{caller.Name}
 	}
-	return allowed
+	if externalID != nil {
+		ctx["sts:ExternalId"] = []string{*externalID}
+	}
+	req := policy.Request{Principal: caller.ARN, Account: caller.AccountID, Action: "sts:AssumeRole",
+		Resource: roleARN, Context: ctx}
+	return policy.AllowsPrincipal(d, &req).Allowed
 }
 
-type trustStatement struct {
-	Effect    string
-	Action    stringList
-	Principal json.RawMessage
-	Condition map[string]map[string]stringList
-}
-
-// stringList is a policy value that may be one string or a list of them.
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*l = []string{one}
-		return nil
+// principalARN is aws:PrincipalArn: for a role session, the role's ARN.
+func principalARN(id awsapi.Identity) string {
+	if id.RoleARN != "" {
+		return id.RoleARN
 	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return err
-	}
-	*l = many
-	return nil
-}
-
-func (st *trustStatement) matches(caller awsapi.Identity, accountID string, externalID *string) bool {
-	actionOK := false
-	for _, a := range st.Action {
-		actionOK = actionOK || a == "*" || a == "sts:*" || a == "sts:AssumeRole"
-	}
-	return actionOK && principalMatches(st.Principal, caller, accountID) && conditionsHold(st.Condition, externalID)
-}
-
-func principalMatches(raw json.RawMessage, caller awsapi.Identity, accountID string) bool {
-	var star string
-	if json.Unmarshal(raw, &star) == nil {
-		return star == "*"
-	}
-	var p struct{ AWS stringList }
-	if json.Unmarshal(raw, &p) != nil {
-		return false
-	}
-	for _, v := range p.AWS {
-		switch v {
-		case "*", accountID, "arn:aws:iam::" + accountID + ":root", caller.ARN:
-			return true
-		}
-		if caller.RoleARN != "" && v == caller.RoleARN {
-			return true
-		}
-	}
-	return false
-}
-
-func conditionsHold(cond map[string]map[string]stringList, externalID *string) bool {
-	for op, keys := range cond {
-		for key, vals := range keys {
-			// Condition keys are case-insensitive; operator names are not.
-			if op != "StringEquals" || !strings.EqualFold(key, "sts:ExternalId") || externalID == nil {
-				return false
-			}
-			found := false
-			for _, v := range vals {
-				found = found || v == *externalID
-			}
-			if !found {
-				return false
-			}
-		}
-	}
-	return true
+	return id.ARN
 }

@@ -2,15 +2,15 @@ package iam
 
 import (
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 )
 
 // Patterns and limits from the IAM API reference.
@@ -78,44 +78,24 @@ func checkDescription(d *string) (string, error) {
 	return *d, nil
 }
 
-// checkPolicyDocument validates a policy document's syntax and size.
+// checkPolicyDocument validates a policy document with the policy
+// engine's grammar and kind rules (identity or trust policy) and its size.
 // maxSize is the quota in characters excluding whitespace, as IAM counts.
-//
-// TODO(issue 6): switch to policy.Parse from internal/iam/policy once it
-// lands, for IAM's full grammar and its MalformedPolicyDocument messages;
-// until then a document only has to be a JSON object with a Statement and
-// a known Version.
-func checkPolicyDocument(doc, field string, maxSize int, sizeErr func() error) error {
+func checkPolicyDocument(doc, field string, kind policy.Kind, maxSize int, sizeErr func() error) error {
 	if doc == "" {
 		return constraint(doc, field, "Member must have length greater than or equal to 1")
 	}
-	if nonWhitespaceLen(doc) > maxSize {
+	if policy.NonWhitespaceLen(doc) > maxSize {
 		return sizeErr()
 	}
-	var d struct {
-		Version   *string
-		Statement json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(doc), &d); err != nil {
-		return malformedPolicy("Syntax errors in policy.")
-	}
-	if d.Version != nil && *d.Version != "2012-10-17" && *d.Version != "2008-10-17" {
-		return malformedPolicy("The policy must contain a valid version string")
-	}
-	if len(d.Statement) == 0 || string(d.Statement) == "null" {
-		return malformedPolicy("Missing required field Statement")
+	if _, err := policy.ParseAs(kind, doc); err != nil {
+		var bad *policy.MalformedError
+		if errors.As(err, &bad) {
+			return malformedPolicy("%s", bad.Message)
+		}
+		return fmt.Errorf("iam: check policy: %w", err)
 	}
 	return nil
-}
-
-func nonWhitespaceLen(s string) int {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
 }
 
 // Tag is a key-value pair on a user, role or policy.

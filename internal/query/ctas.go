@@ -171,6 +171,9 @@ func (s *Service) createTableAs(ctx context.Context, p *ddlParser, e *Execution)
 	if err != nil {
 		return 0, err
 	}
+	if err := checkCatalog(ctx, "glue:CreateTable", c.db, c.name); err != nil {
+		return 0, err
+	}
 	if _, err := s.catalog.GetDatabase(ctx, c.db); isNotFound(err) {
 		return 0, userError(ErrSchemaNotFound, "Schema '%s' does not exist", c.db)
 	}
@@ -345,7 +348,11 @@ func (s *Service) uploadDir(ctx context.Context, dir, location string) error {
 			return err
 		}
 		defer f.Close()
-		if _, err := s.lake.PutObject(ctx, bucket, dirPrefix(prefix)+filepath.ToSlash(rel), f, lake.PutOptions{}); err != nil {
+		key := dirPrefix(prefix) + filepath.ToSlash(rel)
+		if err := checkWrite(ctx, bucket, key); err != nil {
+			return err
+		}
+		if _, err := s.lake.PutObject(ctx, bucket, key, f, lake.PutOptions{}); err != nil {
 			return fmt.Errorf("write %s: %w", rel, err)
 		}
 		return nil
@@ -382,6 +389,11 @@ func (s *Service) addWrittenPartitions(ctx context.Context, c *ctas, dir string)
 	})
 	if err != nil {
 		return err
+	}
+	if len(parts) > 0 {
+		if err := checkCatalog(ctx, "glue:BatchCreatePartition", c.db, c.name); err != nil {
+			return err
+		}
 	}
 	for _, in := range parts {
 		if err := s.catalog.CreatePartition(ctx, c.db, c.name, in); err != nil {

@@ -100,6 +100,9 @@ func (s *Service) createDatabase(ctx context.Context, p *ddlParser) error {
 			return p.errf("Expecting: COMMENT, LOCATION or WITH DBPROPERTIES")
 		}
 	}
+	if err := checkCatalog(ctx, "glue:CreateDatabase", name, ""); err != nil {
+		return err
+	}
 	err = s.catalog.CreateDatabase(ctx, in, nil)
 	if errors.Is(err, catalog.ErrAlreadyExists) {
 		if ifNotExists {
@@ -122,6 +125,9 @@ func (s *Service) dropDatabase(ctx context.Context, p *ddlParser) error {
 	}
 	if !p.done() {
 		return p.errf("Expecting: CASCADE, RESTRICT or end of statement")
+	}
+	if err := checkCatalog(ctx, "glue:DeleteDatabase", name, ""); err != nil {
+		return err
 	}
 	if _, err := s.catalog.GetDatabase(ctx, name); isNotFound(err) {
 		if ifExists {
@@ -149,6 +155,9 @@ func (s *Service) createTable(ctx context.Context, p *ddlParser, e *Execution) e
 	if _, err := s.catalog.GetDatabase(ctx, db); isNotFound(err) {
 		return userError(ErrSchemaNotFound, "Schema '%s' does not exist", db)
 	}
+	if err := checkCatalog(ctx, "glue:CreateTable", db, in.Name); err != nil {
+		return err
+	}
 	err = s.catalog.CreateTable(ctx, db, in, "athena")
 	if errors.Is(err, catalog.ErrAlreadyExists) {
 		if ifNotExists {
@@ -163,6 +172,9 @@ func (s *Service) dropTable(ctx context.Context, p *ddlParser, e *Execution) err
 	ifExists := p.accept("if", "exists")
 	db, name, err := p.qualified(e.Database)
 	if err != nil {
+		return err
+	}
+	if err := checkCatalog(ctx, "glue:DeleteTable", db, name); err != nil {
 		return err
 	}
 	if t, err := s.catalog.GetTable(ctx, db, name); err == nil && isCatalogView(t) {
@@ -182,6 +194,9 @@ func (s *Service) dropTable(ctx context.Context, p *ddlParser, e *Execution) err
 func (s *Service) tableArg(ctx context.Context, p *ddlParser, e *Execution) (*catalog.Table, error) {
 	db, name, err := p.qualified(e.Database)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTable(ctx, db, name); err != nil {
 		return nil, err
 	}
 	t, err := s.catalog.GetTable(ctx, db, name)
@@ -258,6 +273,9 @@ func (s *Service) repairTable(ctx context.Context, p *ddlParser, e *Execution, w
 	}
 	v := "Partitions not in metastore:\t" + strings.Join(names, "\t")
 	w.writeRow([]*string{&v})
+	if err := checkCatalog(ctx, "glue:BatchCreatePartition", t.DatabaseName, t.Name); err != nil {
+		return err
+	}
 	errs, err := s.catalog.BatchCreatePartition(ctx, t.DatabaseName, t.Name, ins)
 	if err != nil {
 		return err
@@ -321,6 +339,9 @@ func (s *Service) alterTable(ctx context.Context, p *ddlParser, e *Execution) er
 					return err
 				}
 			}
+			if err := checkCatalog(ctx, "glue:BatchCreatePartition", t.DatabaseName, t.Name); err != nil {
+				return err
+			}
 			err = s.catalog.CreatePartition(ctx, t.DatabaseName, t.Name, partitionInput(t, vals, loc))
 			if errors.Is(err, catalog.ErrAlreadyExists) {
 				if ifNotExists {
@@ -337,6 +358,9 @@ func (s *Service) alterTable(ctx context.Context, p *ddlParser, e *Execution) er
 		for p.accept("partition") {
 			vals, err := values()
 			if err != nil {
+				return err
+			}
+			if err := checkCatalog(ctx, "glue:BatchDeletePartition", t.DatabaseName, t.Name); err != nil {
 				return err
 			}
 			err = s.catalog.DeletePartition(ctx, t.DatabaseName, t.Name, vals)

@@ -20,6 +20,9 @@ type StartInput struct {
 	WorkGroup           string
 	ClientRequestToken  string
 	ExecutionParameters []string
+	// Access, when set, authorizes what the execution reads and writes
+	// as its caller.
+	Access Access
 }
 
 // StartQueryExecution validates and queues a query; it runs in the
@@ -91,7 +94,7 @@ func (s *Service) StartQueryExecution(ctx context.Context, in StartInput) (strin
 		return "", fmt.Errorf("record execution: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(s.base)
-	r := &running{exec: e, cancel: cancel}
+	r := &running{exec: e, cancel: cancel, access: in.Access}
 	s.mu.Lock()
 	s.active[id] = r
 	s.mu.Unlock()

@@ -325,6 +325,9 @@ func (s *Service) putFile(ctx context.Context, path, loc string) (string, error)
 	}
 	defer f.Close()
 	key := dirPrefix(prefix) + filepath.Base(path)
+	if err := checkWrite(ctx, bucket, key); err != nil {
+		return "", err
+	}
 	if _, err := s.lake.PutObject(ctx, bucket, key, f, lake.PutOptions{}); err != nil {
 		return "", fmt.Errorf("write s3://%s/%s: %w", bucket, key, err)
 	}
@@ -334,6 +337,9 @@ func (s *Service) putFile(ctx context.Context, path, loc string) (string, error)
 func (s *Service) addMissingPartitions(ctx context.Context, t *catalog.Table, parts []catalog.PartitionInput) error {
 	if len(parts) == 0 {
 		return nil
+	}
+	if err := checkCatalog(ctx, "glue:BatchCreatePartition", t.DatabaseName, t.Name); err != nil {
+		return err
 	}
 	errs, err := s.catalog.BatchCreatePartition(ctx, t.DatabaseName, t.Name, parts)
 	if err != nil {

@@ -25,7 +25,7 @@ func (s *Service) run(ctx context.Context, r *running) {
 		started = s.now()
 		s.update(r, func(x *Execution) { x.State = StateRunning })
 		var res *execResult
-		res, err = s.execute(ctx, e)
+		res, err = s.execute(withAccess(ctx, r.access), e)
 		if res != nil {
 			w, scanned, planning = res.writer, res.scanned, res.planning
 			e.Columns, e.Header, e.UpdateCount = res.columns, res.header, res.updateCount
@@ -111,6 +111,13 @@ type execResult struct {
 
 // execute runs one statement.
 func (s *Service) execute(ctx context.Context, e *Execution) (*execResult, error) {
+	// Checked first, so that a query whose result cannot be written does
+	// no work.
+	if bucket, key, err := parseS3(e.OutputLocation); err != nil {
+		return nil, err
+	} else if err := checkWrite(ctx, bucket, key); err != nil {
+		return nil, err
+	}
 	toks, err := lexCode(e.Query)
 	if err != nil {
 		return nil, err

@@ -126,6 +126,9 @@ func (s *Service) lookupTable(ctx context.Context, e *Execution, at token, parts
 		}
 		db = parts[1]
 	}
+	if err := checkTable(ctx, db, name); err != nil {
+		return nil, err
+	}
 	t, err := s.catalog.GetTable(ctx, db, name)
 	if err == nil {
 		return t, nil

@@ -58,6 +58,8 @@ type running struct {
 	// stopped is set by StopQueryExecution, so the failure the
 	// cancellation causes is recorded as CANCELLED.
 	stopped bool
+	// access authorizes the execution's reads and writes (nil: unchecked).
+	access Access
 }
 
 // Open starts the engine and marks executions a previous run left

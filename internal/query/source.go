@@ -60,6 +60,9 @@ func (s *Service) listFiles(ctx context.Context, loc string) ([]objectFile, erro
 		return nil, err
 	}
 	prefix = dirPrefix(prefix)
+	if err := checkList(ctx, bucket, prefix); err != nil {
+		return nil, err
+	}
 	var out []objectFile
 	opts := lake.ListOptions{Prefix: prefix, MaxKeys: lake.MaxListKeys}
 	for {
@@ -74,6 +77,9 @@ func (s *Service) listFiles(ctx context.Context, loc string) ([]objectFile, erro
 			base := path.Base(o.Key)
 			if strings.HasSuffix(o.Key, "/") || o.Size == 0 || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") {
 				continue
+			}
+			if err := checkRead(ctx, bucket, o.Key); err != nil {
+				return nil, err
 			}
 			p, err := s.paths.LocalPath(bucket, o.Key)
 			if err != nil {

@@ -178,7 +178,13 @@ func (s *Service) createView(ctx context.Context, p *ddlParser, e *Execution, re
 		return err
 	}
 	if existing != nil {
+		if err := checkCatalog(ctx, "glue:UpdateTable", db, name); err != nil {
+			return err
+		}
 		return s.catalog.UpdateTable(ctx, db, in, catalog.UpdateTableOptions{})
+	}
+	if err := checkCatalog(ctx, "glue:CreateTable", db, name); err != nil {
+		return err
 	}
 	return s.catalog.CreateTable(ctx, db, in, "athena")
 }
@@ -276,6 +282,9 @@ func (s *Service) dropView(ctx context.Context, p *ddlParser, e *Execution) erro
 		return err
 	case !isCatalogView(t):
 		return userError(ErrGeneric, "line 1:1: View 'awsdatacatalog.%s.%s' does not exist, but a table with that name exists. Did you mean DROP TABLE awsdatacatalog.%s.%s?", db, name, db, name)
+	}
+	if err := checkCatalog(ctx, "glue:DeleteTable", db, name); err != nil {
+		return err
 	}
 	return s.catalog.DeleteTable(ctx, db, name)
 }

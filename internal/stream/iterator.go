@@ -166,3 +166,18 @@ func (s *Service) seqAtTime(ctx context.Context, sh *shard, t time.Time) (uint64
 }
 
 func appendUint(dst []byte, v uint64) []byte { return strconv.AppendUint(dst, v, 10) }
+
+// IteratorStream is the name of the stream a shard iterator reads, so
+// GetRecords can be authorized on that stream before it runs. It checks
+// the iterator as GetRecords does.
+func (s *Service) IteratorStream(iterator string) (string, error) {
+	p, err := s.decodeIterator(iterator)
+	if err != nil {
+		return "", err
+	}
+	ds := (*s.byID.Load())[p.stream]
+	if ds == nil {
+		return "", errorf(KindNotFound, "Shard iterator refers to a stream that no longer exists under account %s.", s.opts.AccountID)
+	}
+	return ds.meta.Load().Name, nil
+}

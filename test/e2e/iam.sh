@@ -33,8 +33,13 @@ ok "create-access-key: $key_id"
 who=$(as "$key_id" "$key_secret" "" sts get-caller-identity --query Arn --output text)
 [ "$who" = "$arn" ] || fail "get-caller-identity with the new key: $who"
 ok "sts get-caller-identity with the user's key names the user"
-as "$key_id" "$key_secret" "" kinesis list-streams >/dev/null || fail "kinesis with the user's key"
-ok "kinesis list-streams with the user's key authenticates"
+# No policy yet: the key authenticates, and the call is denied (not InvalidClientTokenId).
+out=$(as "$key_id" "$key_secret" "" kinesis list-streams 2>&1) && fail "kinesis list-streams allowed without a policy"
+echo "$out" | grep -q AccessDeniedException || fail "kinesis with the user's key: $out"
+ok "kinesis list-streams with the user's key authenticates (and is denied: no policy yet)"
+# Reading oneself and assuming roles need permissions too.
+aws iam put-user-policy --user-name e2e-writer --policy-name self --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","sts:AssumeRole"],"Resource":"*"}]}'
 me=$(as "$key_id" "$key_secret" "" iam get-user --query User.UserName --output text)
 [ "$me" = e2e-writer ] || fail "get-user without --user-name: $me"
 ok "iam get-user without a name answers for the caller"
@@ -81,7 +86,9 @@ read -r tid tsecret ttoken < <(py 'import json,sys; c=json.load(open(sys.argv[1]
 case "$tid" in ASIA*) ;; *) fail "temporary key id $tid" ;; esac
 who=$(as "$tid" "$tsecret" "$ttoken" sts get-caller-identity --query Arn --output text)
 [ "$who" = arn:aws:sts::000000000000:assumed-role/e2e-firehose-role/e2e-session ] || fail "assumed identity: $who"
-as "$tid" "$tsecret" "$ttoken" kinesis list-streams >/dev/null || fail "kinesis with temporary credentials"
+# The role grants S3 and Glue, not Kinesis: signed and authenticated, then denied.
+out=$(as "$tid" "$tsecret" "$ttoken" kinesis list-streams 2>&1) && fail "kinesis allowed outside the role's policies"
+echo "$out" | grep -q "AccessDeniedException.*assumed-role/e2e-firehose-role/e2e-session" || fail "kinesis with temporary credentials: $out"
 ok "assume-role: temporary credentials sign sts and kinesis calls"
 out=$(as "$tid" "$tsecret" "" sts get-caller-identity 2>&1) && fail "temporary key without its token accepted"
 echo "$out" | grep -q InvalidClientTokenId || fail "missing session token: $out"
@@ -102,6 +109,7 @@ out=$(aws iam delete-user --user-name e2e-writer 2>&1) && fail "delete-user with
 echo "$out" | grep -q DeleteConflict || fail "delete-user with keys: $out"
 aws iam delete-access-key --user-name e2e-writer --access-key-id "$key_id"
 aws iam delete-user-policy --user-name e2e-writer --policy-name put-orders
+aws iam delete-user-policy --user-name e2e-writer --policy-name self
 aws iam detach-user-policy --user-name e2e-writer --policy-arn "$parn"
 aws iam detach-user-policy --user-name e2e-writer --policy-arn arn:aws:iam::aws:policy/AmazonKinesisFullAccess
 aws iam delete-user --user-name e2e-writer

@@ -27,7 +27,7 @@ func Register(rt *awsapi.Router, svc *query.Service, logger *slog.Logger) {
 		logger = slog.Default()
 	}
 	a := &api{svc: svc, logger: logger}
-	rt.HandleJSON(TargetPrefix, map[string]awsapi.JSONOp{
+	rt.HandleJSON(TargetPrefix, a.authorized(map[string]awsapi.JSONOp{
 		"StartQueryExecution":    handle(a, a.startQueryExecution),
 		"GetQueryExecution":      handle(a, a.getQueryExecution),
 		"BatchGetQueryExecution": handle(a, a.batchGetQueryExecution),
@@ -52,7 +52,7 @@ func Register(rt *awsapi.Router, svc *query.Service, logger *slog.Logger) {
 		"ListPreparedStatements":  handle(a, a.listPreparedStatements),
 		"UpdatePreparedStatement": handle(a, a.updatePreparedStatement),
 		"DeletePreparedStatement": handle(a, a.deletePreparedStatement),
-	})
+	}))
 }
 
 // handle decodes the request into In, runs fn and maps service errors onto

@@ -51,7 +51,7 @@ func (a *api) startQueryExecution(ctx context.Context, in *startQueryExecutionIn
 	}
 	si := query.StartInput{
 		Query: in.QueryString, ClientRequestToken: str(in.ClientRequestToken), WorkGroup: str(in.WorkGroup),
-		ExecutionParameters: in.ExecutionParameters,
+		ExecutionParameters: in.ExecutionParameters, Access: newCallerAccess(ctx),
 	}
 	if c := in.QueryExecutionContext; c != nil {
 		si.Database, si.Catalog = str(c.Database), str(c.Catalog)

@@ -16,11 +16,15 @@ import (
 // TargetPrefix is the X-Amz-Target prefix of Firehose.
 const TargetPrefix = "Firehose_20150804"
 
-type api struct{ svc *delivery.Service }
+type api struct {
+	svc *delivery.Service
+	// arnPrefix is the delivery stream ARN up to the name, for authorization.
+	arnPrefix string
+}
 
 // Register adds the Firehose operations to rt.
 func Register(rt *awsapi.Router, svc *delivery.Service) {
-	a := &api{svc: svc}
+	a := &api{svc: svc, arnPrefix: svc.ARN("")}
 	rt.HandleJSON(TargetPrefix, map[string]awsapi.JSONOp{
 		"CreateDeliveryStream":      a.create,
 		"DescribeDeliveryStream":    a.describe,
@@ -107,6 +111,9 @@ func (a *api) create(ctx context.Context, call *awsapi.Call) (any, error) {
 	default:
 		return nil, &awsapi.Error{Status: 400, Code: "InvalidArgumentException", Message: "Exactly one destination configuration must be specified."}
 	}
+	if err := a.authorizeCreate(ctx, &in); err != nil {
+		return nil, err
+	}
 	arn, err := a.svc.Create(ctx, ci)
 	if err != nil {
 		return nil, apiError(err)
@@ -125,6 +132,9 @@ func (a *api) delete(ctx context.Context, call *awsapi.Call) (any, error) {
 		return nil, err
 	}
 	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, "firehose:DeleteDeliveryStream", in.DeliveryStreamName, nil); err != nil {
 		return nil, err
 	}
 	return struct{}{}, apiError(a.svc.Delete(ctx, in.DeliveryStreamName))
@@ -146,6 +156,9 @@ func (a *api) list(ctx context.Context, call *awsapi.Call) (any, error) {
 		}
 		limit = *in.Limit
 	}
+	if err := awsapi.Authorize(ctx, "firehose:ListDeliveryStreams", "*", nil); err != nil {
+		return nil, err
+	}
 	names, more := a.svc.List(ctx, in.DeliveryStreamType, in.ExclusiveStartDeliveryStreamName, limit)
 	if names == nil {
 		names = []string{}
@@ -164,6 +177,9 @@ func (a *api) putRecord(ctx context.Context, call *awsapi.Call) (any, error) {
 		return nil, err
 	}
 	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, "firehose:PutRecord", in.DeliveryStreamName, nil); err != nil {
 		return nil, err
 	}
 	res, failed, err := a.svc.PutRecords(ctx, in.DeliveryStreamName, [][]byte{in.Record.Data})
@@ -195,6 +211,9 @@ func (a *api) putRecordBatch(ctx context.Context, call *awsapi.Call) (any, error
 	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
 		return nil, err
 	}
+	if err := a.authorize(ctx, "firehose:PutRecordBatch", in.DeliveryStreamName, nil); err != nil {
+		return nil, err
+	}
 	recs := make([][]byte, len(in.Records))
 	for i, r := range in.Records {
 		recs[i] = r.Data
@@ -221,6 +240,9 @@ func (a *api) tag(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
 		return nil, err
 	}
+	if err := a.authorize(ctx, "firehose:TagDeliveryStream", in.DeliveryStreamName, requestTagKeys(in.Tags)); err != nil {
+		return nil, err
+	}
 	return struct{}{}, apiError(a.svc.Tag(ctx, in.DeliveryStreamName, in.Tags))
 }
 
@@ -235,6 +257,9 @@ func (a *api) untag(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
 		return nil, err
 	}
+	if err := a.authorize(ctx, "firehose:UntagDeliveryStream", in.DeliveryStreamName, tagKeysOnly(in.TagKeys)); err != nil {
+		return nil, err
+	}
 	return struct{}{}, apiError(a.svc.Untag(ctx, in.DeliveryStreamName, in.TagKeys))
 }
 
@@ -245,6 +270,12 @@ func (a *api) listTags(ctx context.Context, call *awsapi.Call) (any, error) {
 		Limit                *int
 	}
 	if err := call.Decode(&in); err != nil {
+		return nil, err
+	}
+	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, "firehose:ListTagsForDeliveryStream", in.DeliveryStreamName, nil); err != nil {
 		return nil, err
 	}
 	cfg, err := a.svc.Describe(ctx, in.DeliveryStreamName)
@@ -282,6 +313,9 @@ func (a *api) describe(ctx context.Context, call *awsapi.Call) (any, error) {
 		return nil, err
 	}
 	if err := required("deliveryStreamName", in.DeliveryStreamName); err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, "firehose:DescribeDeliveryStream", in.DeliveryStreamName, nil); err != nil {
 		return nil, err
 	}
 	cfg, err := a.svc.Describe(ctx, in.DeliveryStreamName)
@@ -322,6 +356,9 @@ func (a *api) describe(ctx context.Context, call *awsapi.Call) (any, error) {
 			"ExtendedS3DestinationDescription": ext,
 		}},
 		"HasMoreDestinations": false,
+	}
+	if cfg.Failure != nil { // delivery paused: the role lacks a permission
+		desc["FailureDescription"] = cfg.Failure
 	}
 	if cfg.Source != nil {
 		desc["Source"] = map[string]any{"KinesisStreamSourceDescription": map[string]any{
@@ -369,6 +406,9 @@ func (a *api) updateDestination(ctx context.Context, call *awsapi.Call) (any, er
 	}
 	if upd == nil {
 		return nil, &awsapi.Error{Status: 400, Code: "InvalidArgumentException", Message: "Only ExtendedS3DestinationUpdate and S3DestinationUpdate are supported by Shoal."}
+	}
+	if err := a.authorize(ctx, "firehose:UpdateDestination", in.DeliveryStreamName, nil); err != nil {
+		return nil, err
 	}
 	err := a.svc.UpdateDestination(ctx, in.DeliveryStreamName, in.CurrentDeliveryStreamVersionId, in.DestinationId, func(d *delivery.S3Destination) error {
 		return delivery.Merge(d, upd)

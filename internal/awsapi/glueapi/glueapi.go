@@ -70,6 +70,7 @@ func Register(rt *awsapi.Router, svc *catalog.Service, opts Options) {
 	if opts.Crawlers != nil {
 		a.addCrawlerOps(ops)
 	}
+	a.authorizeOps(ops)
 	rt.HandleJSON(TargetPrefix, ops)
 }
 

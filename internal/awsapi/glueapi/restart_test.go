@@ -20,7 +20,7 @@ func TestCatalogSurvivesRestart(t *testing.T) {
 	// closed mid-test and testenv's cleanup would close it a second time.
 	cfg := server.Defaults()
 	cfg.DataDir = t.TempDir()
-	cfg.Addr = "127.0.0.1:0"
+	cfg.Addr, cfg.ConsoleAddr, cfg.WarehouseAddr = "127.0.0.1:0", "off", "off"
 	cfg.RootAccessKeyID, cfg.RootSecretAccessKey = testenv.AccessKeyID, testenv.SecretAccessKey
 	first, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {

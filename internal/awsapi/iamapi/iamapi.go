@@ -27,6 +27,7 @@ func Register(rt *awsapi.Router, svc *iam.Service) {
 		}
 	}
 	ops["GetAccountSummary"] = handle(a.getAccountSummary)
+	a.authorized(ops)
 	rt.HandleQuery("iam", &awsapi.QueryService{Version: "2010-05-08", XMLNS: XMLNS, Ops: ops})
 }
 

@@ -51,6 +51,10 @@ func TestUserKeysAuthenticateUntilDeactivated(t *testing.T) {
 	ctx := context.Background()
 	c := newIAM(t, env.Server.Endpoint(), rootCreds())
 	k := createUserWithKey(t, c, "alice")
+	// Authenticated calls are also authorized: allow the two below.
+	c.must("PutUserPolicy", map[string]string{"UserName": "alice", "PolicyName": "p", "PolicyDocument": `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"kinesis:ListStreams","Resource":"*"},
+ {"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::000000000000:user/alice"}]}`}, nil)
 
 	cfg := testenv.AWSConfig(env.Server.Endpoint(), k.ID, k.Secret)
 	if _, err := kinesis.NewFromConfig(cfg).ListStreams(ctx, &kinesis.ListStreamsInput{}); err != nil {
@@ -106,6 +110,7 @@ func TestUserKeysAuthenticateUntilDeactivated(t *testing.T) {
 	for _, id := range keys.IDs {
 		c.must("DeleteAccessKey", map[string]string{"UserName": "alice", "AccessKeyId": id}, nil)
 	}
+	c.must("DeleteUserPolicy", map[string]string{"UserName": "alice", "PolicyName": "p"}, nil)
 	c.must("DeleteUser", map[string]string{"UserName": "alice"}, nil)
 	c.wantErr("GetUser", map[string]string{"UserName": "alice"}, 404, "NoSuchEntity")
 }

@@ -432,7 +432,7 @@ func TestTagsAndRetention(t *testing.T) {
 func TestSequenceNumbersAcrossRestart(t *testing.T) {
 	cfg := server.Defaults()
 	cfg.DataDir = t.TempDir()
-	cfg.Addr = "127.0.0.1:0"
+	cfg.Addr, cfg.ConsoleAddr, cfg.WarehouseAddr = "127.0.0.1:0", "off", "off"
 	cfg.RootAccessKeyID, cfg.RootSecretAccessKey = testenv.AccessKeyID, testenv.SecretAccessKey
 	ctx := context.Background()
 	put := func(c *kinesis.Client) string {

@@ -12,11 +12,15 @@ import (
 // TargetPrefix is the X-Amz-Target prefix of Kinesis Data Streams.
 const TargetPrefix = "Kinesis_20131202"
 
-type api struct{ svc *stream.Service }
+type api struct {
+	svc *stream.Service
+	// arnPrefix is the stream ARN up to the name, for authorization.
+	arnPrefix string
+}
 
 // Register adds the Kinesis operations to rt.
 func Register(rt *awsapi.Router, svc *stream.Service) {
-	a := &api{svc: svc}
+	a := &api{svc: svc, arnPrefix: svc.ARN("")}
 	rt.HandleJSON(TargetPrefix, map[string]awsapi.JSONOp{
 		"CreateStream":                  a.createStream,
 		"DeleteStream":                  a.deleteStream,

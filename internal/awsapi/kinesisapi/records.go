@@ -23,7 +23,7 @@ func (a *api) putRecord(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := checkCommon(in.target, in.DryRun); err != nil {
 		return nil, err
 	}
-	name, err := a.resolve(in.target)
+	name, err := a.resolveFor(ctx, "kinesis:PutRecord", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (a *api) putRecords(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := checkCommon(in.target, in.DryRun); err != nil {
 		return nil, err
 	}
-	name, err := a.resolve(in.target)
+	name, err := a.resolveFor(ctx, "kinesis:PutRecords", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (a *api) getShardIterator(ctx context.Context, call *awsapi.Call) (any, err
 	if err := checkCommon(in.target, in.DryRun); err != nil {
 		return nil, err
 	}
-	name, err := a.resolve(in.target)
+	name, err := a.resolveFor(ctx, "kinesis:GetShardIterator", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +135,9 @@ func (a *api) getRecords(ctx context.Context, call *awsapi.Call) (any, error) {
 		return nil, err
 	}
 	if err := checkCommon(target{StreamId: in.StreamId}, in.DryRun); err != nil {
+		return nil, err
+	}
+	if err := a.authorizeIterator(ctx, in.ShardIterator); err != nil {
 		return nil, err
 	}
 	limit := 0

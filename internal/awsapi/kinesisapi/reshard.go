@@ -21,7 +21,7 @@ func (a *api) splitShard(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.reshardTarget(in.target)
+	name, err := a.reshardTarget(ctx, "kinesis:SplitShard", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (a *api) mergeShards(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.reshardTarget(in.target)
+	name, err := a.reshardTarget(ctx, "kinesis:MergeShards", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (a *api) updateShardCount(ctx context.Context, call *awsapi.Call) (any, err
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.reshardTarget(in.target)
+	name, err := a.reshardTarget(ctx, "kinesis:UpdateShardCount", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +75,11 @@ func (a *api) updateShardCount(ctx context.Context, call *awsapi.Call) (any, err
 	return &UpdateShardCountOutput{CurrentShardCount: int32(current), TargetShardCount: *in.TargetShardCount, StreamName: name, StreamARN: a.svc.ARN(name)}, nil
 }
 
-func (a *api) reshardTarget(t target) (string, error) {
+func (a *api) reshardTarget(ctx context.Context, action string, t target) (string, error) {
 	if err := checkCommon(t, nil); err != nil {
 		return "", err
 	}
-	return a.resolve(t)
+	return a.resolveFor(ctx, action, t)
 }
 
 // shardID checks a required shard id member.

@@ -83,7 +83,7 @@ func (a *api) listShards(ctx context.Context, call *awsapi.Call) (any, error) {
 		}
 		filter = f
 	}
-	d, err := a.describe(ctx, t)
+	d, err := a.describe(ctx, "kinesis:ListShards", t)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +121,18 @@ func (a *api) listShards(ctx context.Context, call *awsapi.Call) (any, error) {
 	return out, nil
 }
 
-func (a *api) tagTarget(t target, resourceARN, streamID string) (string, error) {
+func (a *api) tagTarget(ctx context.Context, action string, extra map[string][]string, t target, resourceARN, streamID string) (string, error) {
 	if streamID != "" {
 		return "", unsupported("StreamId", "address streams by StreamARN")
 	}
 	if resourceARN != "" {
 		t = target{StreamARN: resourceARN}
 	}
-	return a.resolve(t)
+	name, err := a.resolve(t)
+	if err != nil {
+		return "", err
+	}
+	return name, awsapi.Authorize(ctx, action, a.streamARN(name), extra)
 }
 
 func (a *api) addTagsToStream(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -145,7 +149,7 @@ func (a *api) addTagsToStream(ctx context.Context, call *awsapi.Call) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(in.target, "", in.StreamId)
+	name, err := a.tagTarget(ctx, "kinesis:AddTagsToStream", requestTagKeys(in.Tags), in.target, "", in.StreamId)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +169,7 @@ func (a *api) removeTagsFromStream(ctx context.Context, call *awsapi.Call) (any,
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(in.target, "", in.StreamId)
+	name, err := a.tagTarget(ctx, "kinesis:RemoveTagsFromStream", tagKeysOnly(in.TagKeys), in.target, "", in.StreamId)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +186,7 @@ func (a *api) listTagsForStream(ctx context.Context, call *awsapi.Call) (any, er
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(in.target, "", in.StreamId)
+	name, err := a.tagTarget(ctx, "kinesis:ListTagsForStream", nil, in.target, "", in.StreamId)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +226,7 @@ func (a *api) tagResource(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(target{}, in.ResourceARN, in.StreamId)
+	name, err := a.tagTarget(ctx, "kinesis:TagResource", requestTagKeys(in.Tags), target{}, in.ResourceARN, in.StreamId)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +246,7 @@ func (a *api) untagResource(ctx context.Context, call *awsapi.Call) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(target{}, in.ResourceARN, in.StreamId)
+	name, err := a.tagTarget(ctx, "kinesis:UntagResource", tagKeysOnly(in.TagKeys), target{}, in.ResourceARN, in.StreamId)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +263,7 @@ func (a *api) listTagsForResource(ctx context.Context, call *awsapi.Call) (any, 
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(target{}, in.ResourceARN, in.StreamId)
+	name, err := a.tagTarget(ctx, "kinesis:ListTagsForResource", nil, target{}, in.ResourceARN, in.StreamId)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +290,7 @@ func (a *api) retention(ctx context.Context, call *awsapi.Call, increase bool) (
 	if err != nil {
 		return nil, err
 	}
-	name, err := a.tagTarget(in.target, "", in.StreamId)
+	name, err := a.tagTarget(ctx, retentionAction(increase), nil, in.target, "", in.StreamId)
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,9 @@ func (a *api) createStream(ctx context.Context, call *awsapi.Call) (any, error) 
 	if in.RecordDistributionStrategy != "" && in.RecordDistributionStrategy != "USER_PARTITION_KEY" {
 		return nil, unsupported("RecordDistributionStrategy "+in.RecordDistributionStrategy, "records are routed by partition key")
 	}
+	if err := awsapi.Authorize(ctx, "kinesis:CreateStream", a.streamARN(in.StreamName), requestTagKeys(in.Tags)); err != nil {
+		return nil, err
+	}
 	cs := stream.CreateStreamInput{Name: in.StreamName, Tags: in.Tags}
 	if in.ShardCount != nil {
 		cs.ShardCount = int(*in.ShardCount)
@@ -51,7 +54,7 @@ func (a *api) deleteStream(ctx context.Context, call *awsapi.Call) (any, error) 
 	if err := checkCommon(in.target, nil); err != nil {
 		return nil, err
 	}
-	name, err := a.resolve(in.target)
+	name, err := a.resolveFor(ctx, "kinesis:DeleteStream", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +77,11 @@ func wireShards(shards []stream.Shard) []Shard {
 	return out
 }
 
-func (a *api) describe(ctx context.Context, t target) (stream.Description, error) {
+func (a *api) describe(ctx context.Context, action string, t target) (stream.Description, error) {
 	if err := checkCommon(t, nil); err != nil {
 		return stream.Description{}, err
 	}
-	name, err := a.resolve(t)
+	name, err := a.resolveFor(ctx, action, t)
 	if err != nil {
 		return stream.Description{}, err
 	}
@@ -96,7 +99,7 @@ func (a *api) describeStream(ctx context.Context, call *awsapi.Call) (any, error
 	if err != nil {
 		return nil, err
 	}
-	d, err := a.describe(ctx, in.target)
+	d, err := a.describe(ctx, "kinesis:DescribeStream", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +135,7 @@ func (a *api) describeStreamSummary(ctx context.Context, call *awsapi.Call) (any
 	if err := decode(call, &in, func(v *violations) { v.target(in.target) }); err != nil {
 		return nil, err
 	}
-	d, err := a.describe(ctx, in.target)
+	d, err := a.describe(ctx, "kinesis:DescribeStreamSummary", in.target)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +170,9 @@ func (a *api) listStreams(ctx context.Context, call *awsapi.Call) (any, error) {
 			return nil, err
 		}
 		after = tok.After
+	}
+	if err := awsapi.Authorize(ctx, "kinesis:ListStreams", "*", nil); err != nil {
+		return nil, err
 	}
 	limit := 100
 	if in.Limit != nil {

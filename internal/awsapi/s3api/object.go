@@ -203,13 +203,7 @@ func (h *handler) deleteObjects(rq *req) error {
 	}
 	var out deleteResult
 	for _, o := range in.Objects {
-		err := error(nil)
-		if o.VersionID != "" && o.VersionID != "null" {
-			err = notImplemented("object versions")
-		} else {
-			err = h.store.DeleteObject(rq.r.Context(), rq.bucket, o.Key)
-		}
-		if err != nil {
+		if err := h.deleteEntry(rq, o.Key, o.VersionID); err != nil {
 			ae := awsapi.AsError(s3Error(err, o.Key))
 			out.Errors = append(out.Errors, deleteErrorEntry{Key: o.Key, Code: ae.Code, Message: ae.Message})
 			continue
@@ -219,6 +213,18 @@ func (h *handler) deleteObjects(rq *req) error {
 		}
 	}
 	return writeXML(rq.w, out)
+}
+
+// deleteEntry deletes one key of a DeleteObjects request, which S3
+// authorizes key by key (s3:DeleteObject on each object).
+func (h *handler) deleteEntry(rq *req, key, versionID string) error {
+	if versionID != "" && versionID != "null" {
+		return notImplemented("object versions")
+	}
+	if err := awsapi.Authorize(rq.r.Context(), "s3:DeleteObject", objectARN(rq.bucket, key), nil); err != nil {
+		return err
+	}
+	return h.store.DeleteObject(rq.r.Context(), rq.bucket, key)
 }
 
 // parseCopySource reads x-amz-copy-source: "[/]bucket/key[?versionId=v]"

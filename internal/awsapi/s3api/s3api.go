@@ -67,12 +67,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = checkParams(o, rq.q)
 	}
 	if err == nil {
+		err = authorize(rq, o)
+	}
+	if err == nil {
 		// Verify x-amz-checksum-* headers and aws-chunked trailers on every
 		// body we read, not just object data.
 		err = awsapi.WrapChecksums(r)
 	}
 	if err == nil {
-		err = o.fn(h, rq)
+		err = hideMissingKey(rq, o, o.fn(h, rq))
 	}
 	if err != nil {
 		h.fail(rq, o.name, err)

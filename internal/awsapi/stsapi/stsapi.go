@@ -90,6 +90,12 @@ func (a *api) assumeRole(ctx context.Context, call *awsapi.QueryCall) (any, erro
 	if err := call.Decode(in); err != nil {
 		return nil, err
 	}
+	// The caller's own policies must allow sts:AssumeRole on the role; the
+	// service then checks the role's trust policy. (GetCallerIdentity needs
+	// no permission: AWS never denies it.)
+	if err := awsapi.Authorize(ctx, "sts:AssumeRole", in.RoleArn, nil); err != nil {
+		return nil, err
+	}
 	out, err := a.svc.AssumeRole(ctx, call.Auth.Identity, iam.AssumeRoleInput{RoleARN: in.RoleArn, SessionName: in.RoleSessionName,
 		DurationSeconds: in.DurationSeconds, ExternalID: in.ExternalID, Region: call.Auth.Region})
 	if err != nil {

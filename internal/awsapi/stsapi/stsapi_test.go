@@ -48,6 +48,10 @@ func setup(t *testing.T, svc *iam.Service) aws.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// AssumeRole needs the caller's permission as well as the role's trust.
+	if err := svc.PutInlinePolicy(ctx, "user", "writer", "assume", allowPolicy("sts:AssumeRole", "arn:aws:iam::000000000000:role/*")); err != nil {
+		t.Fatal(err)
+	}
 	max := 7200
 	roles := []iam.CreateRoleInput{
 		{Name: "pipeline", TrustPolicy: trustPolicy("arn:aws:iam::000000000000:user/writer", ""), MaxSessionDuration: &max},
@@ -60,7 +64,14 @@ func setup(t *testing.T, svc *iam.Service) aws.Config {
 			t.Fatal(err)
 		}
 	}
+	if err := svc.PutInlinePolicy(ctx, "role", "pipeline", "list", allowPolicy("kinesis:ListStreams", "*")); err != nil {
+		t.Fatal(err)
+	}
 	return aws.Config{Credentials: aws.NewCredentialsCache(staticCreds(key.AccessKeyID, key.Secret, ""))}
+}
+
+func allowPolicy(action, resource string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + action + `","Resource":"` + resource + `"}]}`
 }
 
 func staticCreds(id, secret, token string) aws.CredentialsProviderFunc {
@@ -110,6 +121,9 @@ func TestAssumeRoleCredentialsWorkEverywhere(t *testing.T) {
 	}
 
 	// Deleting the role ends its sessions.
+	if err := env.Server.IAM().DeleteInlinePolicy(ctx, "role", "pipeline", "list"); err != nil {
+		t.Fatal(err)
+	}
 	if err := env.Server.IAM().DeleteRole(ctx, "pipeline"); err != nil {
 		t.Fatal(err)
 	}
@@ -190,5 +204,53 @@ func TestExpiredSessionCredentials(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "The security token included in the request is expired") {
 		t.Fatalf("message: %v", err)
+	}
+}
+
+// TestAssumeRoleNeedsPermission checks that the role's trust is not enough:
+// the caller's own policies must allow sts:AssumeRole on the role (an
+// explicit Deny wins over an Allow), while GetCallerIdentity needs nothing.
+func TestAssumeRoleNeedsPermission(t *testing.T) {
+	env := testenv.Start(t)
+	ctx := context.Background()
+	svc := env.Server.IAM()
+	setup(t, svc)
+	if _, err := svc.CreateUser(ctx, iam.CreateUserInput{Name: "stranger"}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := svc.CreateAccessKey(ctx, "stranger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := sts.NewFromConfig(testenv.AWSConfig(env.Server.Endpoint(), key.AccessKeyID, key.Secret))
+	const who = "User: arn:aws:iam::000000000000:user/stranger is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/"
+	cases := []struct {
+		name, policy, role, message string
+	}{
+		{"no statement", "", "by-account", who + "by-account because no identity-based policy allows the sts:AssumeRole action"},
+		{"allowed", allowPolicy("sts:AssumeRole", "arn:aws:iam::000000000000:role/by-*"), "by-account", ""},
+		{"explicit deny", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"},
+ {"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::000000000000:role/by-account"}]}`,
+			"by-account", who + "by-account with an explicit deny in an identity-based policy"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.policy != "" {
+				if err := svc.PutInlinePolicy(ctx, "user", "stranger", "p", tc.policy); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := stranger.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: roleARN(tc.role), RoleSessionName: aws.String("s1")})
+			var ae smithy.APIError
+			switch {
+			case tc.message == "" && err != nil:
+				t.Fatal(err)
+			case tc.message != "" && (!errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" || ae.ErrorMessage() != tc.message):
+				t.Fatalf("got %v\nwant AccessDenied: %s", err, tc.message)
+			}
+		})
+	}
+	if _, err := stranger.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatalf("GetCallerIdentity needs no permission: %v", err)
 	}
 }

@@ -1,0 +1,134 @@
+package iam
+
+// Authorization entry points for the rest of Shoal:
+//
+//	func (s *Service) Authorize(ctx context.Context, id awsapi.Identity, req awsapi.AuthzRequest) error
+//	func (s *Service) AuthorizeRole(ctx context.Context, roleARN, servicePrincipal string, req awsapi.AuthzRequest) error
+//
+// Authorize implements awsapi.Authorizer (the Router calls it for every
+// API request). AuthorizeRole is for a service that acts as a role on its
+// own (a delivery stream as its RoleARN, a crawler as its Role): it checks
+// the role exists, that its trust policy lets servicePrincipal (e.g.
+// "firehose.amazonaws.com") call sts:AssumeRole, and that the role's
+// policies allow req. Both return nil when allowed; a denial is an
+// *awsapi.AccessDenied (errors.As), whose Message is AWS's text. When the
+// role cannot be assumed at all the error is also an *AssumeRoleError, so
+// a caller can word it as its service does (Firehose: "Firehose is unable
+// to assume role ..."). Any other error is an internal failure.
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam/policy"
+)
+
+var _ awsapi.Authorizer = (*Service)(nil)
+
+// AssumeRoleError says a service principal cannot act as a role: the role
+// does not exist, or its trust policy does not allow the service.
+type AssumeRoleError struct {
+	RoleARN          string
+	ServicePrincipal string
+	// Missing is true when the role does not exist.
+	Missing bool
+}
+
+func (e *AssumeRoleError) Error() string { return e.denial().Message }
+
+// Unwrap makes the error an *awsapi.AccessDenied for errors.As.
+func (e *AssumeRoleError) Unwrap() error { return e.denial() }
+
+// denial is STS's AccessDenied wording for a principal that may not assume
+// the role (a missing role reads the same, as STS does not reveal which).
+func (e *AssumeRoleError) denial() *awsapi.AccessDenied {
+	return &awsapi.AccessDenied{Message: "Service: " + e.ServicePrincipal +
+		" is not authorized to perform: sts:AssumeRole on resource: " + e.RoleARN}
+}
+
+// Authorize decides an API request made with id's credentials against the
+// caller's identity-based policies. The root identity may do everything.
+func (s *Service) Authorize(ctx context.Context, id awsapi.Identity, req awsapi.AuthzRequest) error {
+	if id.Root {
+		return nil
+	}
+	var key principalKey
+	switch id.PrincipalType {
+	case "user":
+		key = principalKey{kind: kindUser, arn: id.ARN}
+	case "assumed-role":
+		key = principalKey{kind: kindRole, arn: id.RoleARN}
+	default:
+		return &awsapi.AccessDenied{Message: denyMessage(id.ARN, id.AccountID, req)}
+	}
+	p, err := s.principal(ctx, key)
+	if err != nil {
+		return err
+	}
+	if p == nil { // deleted since its credentials were resolved
+		return &awsapi.AccessDenied{Message: denyMessage(id.ARN, id.AccountID, req)}
+	}
+	return s.decide(p, id.ARN, id.UserID, req)
+}
+
+// AuthorizeRole decides req for servicePrincipal acting as the role
+// roleARN; see the file comment.
+func (s *Service) AuthorizeRole(ctx context.Context, roleARN, servicePrincipal string, req awsapi.AuthzRequest) error {
+	p, err := s.principal(ctx, principalKey{kind: kindRole, arn: roleARN})
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return &AssumeRoleError{RoleARN: roleARN, ServicePrincipal: servicePrincipal, Missing: true}
+	}
+	trustReq := policy.Request{Principal: servicePrincipal, Action: "sts:AssumeRole", Resource: roleARN}
+	if !policy.AllowsPrincipal(p.trust, &trustReq).Allowed {
+		return &AssumeRoleError{RoleARN: roleARN, ServicePrincipal: servicePrincipal}
+	}
+	session := serviceSessionName(servicePrincipal)
+	arn := "arn:aws:sts::" + s.opts.AccountID + ":assumed-role/" + p.name + "/" + session
+	return s.decide(p, arn, p.id+":"+session, req)
+}
+
+// serviceSessionName is the session name a service's assumed-role ARN
+// carries: the service's name, e.g. "firehose" for firehose.amazonaws.com.
+func serviceSessionName(servicePrincipal string) string {
+	name, _, _ := strings.Cut(servicePrincipal, ".")
+	return name
+}
+
+// decide evaluates req for a loaded principal whose caller ARN is arn.
+func (s *Service) decide(p *principal, arn, userID string, req awsapi.AuthzRequest) error {
+	preq := policy.Request{Principal: arn, Account: s.opts.AccountID, Action: req.Action, Resource: req.Resource,
+		Context: policy.Context(req.Context)}
+	if p.needsContext {
+		// Only policies with conditions or policy variables read the
+		// context: the others skip building it on the hot path.
+		ctxMap := s.contexts.Get().(policy.Context)
+		defer func() { clear(ctxMap); s.contexts.Put(ctxMap) }()
+		for k, v := range req.Context {
+			ctxMap[k] = v
+		}
+		p.addKeys(ctxMap, userID)
+		preq.Context = ctxMap
+	}
+	d := policy.Evaluate(&preq, p.policies)
+	if d.Allowed {
+		return nil
+	}
+	return &awsapi.AccessDenied{Message: d.Message(&preq)}
+}
+
+// denyMessage is the implicit-deny text for a caller without policies.
+func denyMessage(arn, account string, req awsapi.AuthzRequest) string {
+	preq := policy.Request{Principal: arn, Account: account, Action: req.Action, Resource: req.Resource}
+	return policy.Decision{}.Message(&preq)
+}
+
+// newContextPool recycles the per-request condition maps of principals
+// whose policies read the context.
+func newContextPool() *sync.Pool {
+	return &sync.Pool{New: func() any { return make(policy.Context, 16) }}
+}
