@@ -22,13 +22,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		configPath = fs.String("config", "", "YAML config file (keys: data_dir, addr, console_addr, warehouse_addr, warehouse_tls_cert, warehouse_tls_key, account_id, region, fsync, fsync_interval, nats_url, nats_listen, query_memory_limit, query_threads, query_max_concurrent)")
+		configPath = fs.String("config", "", "YAML config file (keys: data_dir, addr, console_addr, warehouse_addr, warehouse_tls_cert, warehouse_tls_key, account_id, region, fsync, fsync_interval, nats_url, nats_listen, query_memory_limit, query_threads, query_max_concurrent, enforce_service_roles)")
 		dataDir    = fs.String("data-dir", "", "data directory (default ./shoal-data; env SHOAL_DATA_DIR)")
 		addr       = fs.String("addr", "", "AWS API listen address (default 127.0.0.1:4566; env SHOAL_ADDR)")
 		consoleAdr = fs.String("console-addr", "", "web console listen address, or off (default 127.0.0.1:4580; env SHOAL_CONSOLE_ADDR)")
 		whAddr     = fs.String("warehouse-addr", "", "warehouse (Postgres wire, Redshift-style) listen address, or off (default 127.0.0.1:5439; env SHOAL_WAREHOUSE_ADDR)")
 		fsync      = fs.String("fsync", "", "fsync policy: interval (default) or always (env SHOAL_FSYNC)")
 		logLevel   = fs.String("log-level", "info", "log level: debug, info, warn, error")
+		roles      = fs.Bool("enforce-service-roles", false, "delivery streams, crawlers and external schemas act as their IAM roles: trust and permissions are checked (env SHOAL_ENFORCE_SERVICE_ROLES)")
 	)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -48,6 +49,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *flagVal != "" {
 			*field = *flagVal
 		}
+	}
+	if *roles {
+		cfg.EnforceServiceRoles = true
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {

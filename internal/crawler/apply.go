@@ -40,8 +40,14 @@ type applier struct {
 // ensureDatabase creates the crawler's database when it is missing, as
 // Glue's crawler does.
 func (a *applier) ensureDatabase(ctx context.Context) error {
+	if err := a.s.authorizeGlue(ctx, a.def, "glue:GetDatabase", ""); err != nil {
+		return err
+	}
 	_, err := a.s.catalog.GetDatabase(ctx, a.def.DatabaseName)
 	if errors.Is(err, catalog.ErrNotFound) {
+		if err := a.s.authorizeGlue(ctx, a.def, "glue:CreateDatabase", ""); err != nil {
+			return err
+		}
 		err = a.s.catalog.CreateDatabase(ctx, catalog.DatabaseInput{Name: a.def.DatabaseName}, nil)
 		if errors.Is(err, catalog.ErrAlreadyExists) {
 			err = nil
@@ -97,6 +103,23 @@ func (a *applier) tableFor(ctx context.Context, t Table, touched map[string]bool
 	return name, existing, err
 }
 
+// authorizeApply checks the Glue actions applyTable performs on a table.
+func (a *applier) authorizeApply(ctx context.Context, name string, create, partitioned bool) error {
+	actions := []string{"glue:GetTable", "glue:UpdateTable"}
+	if create {
+		actions[1] = "glue:CreateTable"
+	}
+	if partitioned {
+		actions = append(actions, "glue:GetPartitions", "glue:BatchCreatePartition")
+	}
+	for _, action := range actions {
+		if err := a.s.authorizeGlue(ctx, a.def, action, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func tableLocation(t *catalog.Table) string {
 	if t.StorageDescriptor == nil || t.StorageDescriptor.Location == nil {
 		return ""
@@ -105,6 +128,9 @@ func tableLocation(t *catalog.Table) string {
 }
 
 func (a *applier) applyTable(ctx context.Context, name string, existing *catalog.Table, t Table) error {
+	if err := a.authorizeApply(ctx, name, existing == nil, len(t.Partitions) > 0); err != nil {
+		return err
+	}
 	in := a.tableInput(name, t)
 	if existing == nil {
 		if err := a.s.catalog.CreateTable(ctx, a.def.DatabaseName, in, a.def.Role); err != nil {

@@ -200,6 +200,9 @@ type targetObjects struct {
 func (s *Service) listTargets(ctx context.Context, def Definition, targets []Target, seen map[string]bool, run *activeRun) ([]targetObjects, error) {
 	out := make([]targetObjects, len(targets))
 	for i, t := range targets {
+		if err := s.authorizeList(ctx, def, t); err != nil {
+			return nil, err
+		}
 		infos, err := s.listObjects(ctx, t)
 		if err != nil {
 			return nil, err
@@ -221,6 +224,9 @@ func (s *Service) listTargets(ctx context.Context, def Definition, targets []Tar
 			perFolder[folder]++
 			if n := def.Targets[i].SampleSize; n > 0 && perFolder[folder] > n {
 				continue
+			}
+			if err := s.authorizeGet(ctx, def, t.Bucket, info.Key); err != nil {
+				return nil, err
 			}
 			out[i].objects = append(out[i].objects, &lakeObject{store: s.lake, bucket: t.Bucket, info: info, seen: &run.seen})
 		}

@@ -24,6 +24,9 @@ type Service struct {
 	logger  *slog.Logger
 	now     func() time.Time
 
+	roles             RoleAuthorizer // nil: crawls may do everything
+	accountID, region string         // of the catalog's ARNs
+
 	// mu serialises the operations that check and change whether a
 	// crawler runs (start, stop, update, delete) and guards runs.
 	mu   sync.Mutex
@@ -44,6 +47,12 @@ type Options struct {
 	Logger  *slog.Logger
 	// Now is the clock (tests pin it); time.Now by default.
 	Now func() time.Time
+	// Roles authorizes what crawls do as their Role; nil allows everything.
+	// AccountID and Region (defaults 000000000000, us-east-1) name the
+	// resources it is asked about.
+	Roles     RoleAuthorizer
+	AccountID string
+	Region    string
 }
 
 // New returns the service. Start recovers interrupted crawls and runs the
@@ -55,9 +64,16 @@ func New(opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.AccountID == "" {
+		opts.AccountID = "000000000000"
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
 	base, cancel := context.WithCancel(context.Background())
 	return &Service{
 		store: opts.Store, catalog: opts.Catalog, lake: opts.Lake, logger: opts.Logger, now: opts.Now,
+		roles: opts.Roles, accountID: opts.AccountID, region: opts.Region,
 		runs: map[string]*activeRun{}, base: base, cancel: cancel, wake: make(chan struct{}, 1),
 	}
 }

@@ -181,6 +181,9 @@ type Config struct {
 	// SourceStarted is when a Kinesis source began reading (its
 	// DeliveryStartTimestamp).
 	SourceStarted time.Time `json:"sourceStarted,omitzero"`
+	// Failure is why delivery is paused (a role lacks a permission), as
+	// Describe reports it; it is live state, never stored.
+	Failure *FailureDescription `json:"-"`
 }
 
 func (c *Config) clone() *Config {

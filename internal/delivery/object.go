@@ -96,10 +96,14 @@ func (w *worker) writeObject(ctx context.Context, b *pbuf) error {
 		}
 	}
 	size, key := body.Len(), w.objectKey(b)
+	if err := w.authorizePut(ctx, key); err != nil {
+		return err
+	}
 	if _, err := w.svc.opts.Lake.PutObject(ctx, w.bucket, key, &body, lake.PutOptions{}); err != nil {
 		return fmt.Errorf("put s3://%s/%s: %w", w.bucket, key, err)
 	}
 	w.noteWritten(b, size)
+	w.stats.clearFailure(areaS3)
 	return nil
 }
 
@@ -113,6 +117,9 @@ func (w *worker) converter(ctx context.Context) (*converter, error) {
 	version := sc.VersionId
 	if version == "LATEST" {
 		version = ""
+	}
+	if err := w.authorizeSchema(ctx, &sc, version); err != nil {
+		return nil, err
 	}
 	t, err := w.svc.opts.Catalog.GetTableVersion(ctx, sc.DatabaseName, sc.TableName, version)
 	if err != nil {
@@ -138,6 +145,7 @@ func (w *worker) converter(ctx context.Context) (*converter, error) {
 		cols = append(cols, column{name: c.Name, key: key, typ: gt})
 	}
 	w.conv = newConverter(o, cols, sc.DatabaseName+"."+sc.TableName, t.VersionID)
+	w.stats.clearFailure(areaGlue)
 	return w.conv, nil
 }
 

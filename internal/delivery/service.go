@@ -53,6 +53,12 @@ type Options struct {
 	Catalog   SchemaSource
 	// TickInterval is how often workers check buffer deadlines (default 100ms).
 	TickInterval time.Duration
+	// Roles authorizes what delivery does as the stream's IAM roles; nil
+	// allows everything.
+	Roles RoleAuthorizer
+	// RetryBackoff is the first wait before a failed delivery is retried
+	// (default DefaultRetryBackoff); it doubles per attempt up to 16 times it.
+	RetryBackoff time.Duration
 }
 
 // Service manages delivery streams.
@@ -90,6 +96,9 @@ func Open(ctx context.Context, js jetstream.JetStream, o Options) (*Service, err
 	}
 	if o.TickInterval <= 0 {
 		o.TickInterval = 100 * time.Millisecond
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = DefaultRetryBackoff
 	}
 	s := &Service{opts: o, js: js, streams: map[string]*entry{}}
 	var err error
@@ -309,7 +318,9 @@ func (s *Service) Describe(ctx context.Context, name string) (*Config, error) {
 	if !ok {
 		return nil, s.notFound(name)
 	}
-	return e.cfg.clone(), nil
+	cfg := e.cfg.clone()
+	cfg.Failure = e.stats.currentFailure()
+	return cfg, nil
 }
 
 // List returns delivery stream names in order, after exclusiveStart, of the

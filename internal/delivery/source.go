@@ -77,6 +77,7 @@ func (src *source) run(ctx context.Context) {
 		name, shards, err := src.describe(ctx)
 		if err != nil {
 			src.log.Warn("source stream unavailable; retrying", "err", err)
+			src.noteError(err)
 			sleep(ctx, sourcePoll)
 			continue
 		}
@@ -96,6 +97,11 @@ func (src *source) run(ctx context.Context) {
 }
 
 func (src *source) describe(ctx context.Context) (string, []stream.Shard, error) {
+	for _, action := range []string{"kinesis:DescribeStream", "kinesis:ListShards"} {
+		if err := src.authorizeSource(ctx, action); err != nil {
+			return "", nil, err
+		}
+	}
 	name, err := src.svc.opts.Streams.ResolveName("", src.cfg.Source.KinesisStreamARN)
 	if err != nil {
 		return "", nil, err
@@ -169,6 +175,7 @@ func (src *source) copyShard(ctx context.Context, streamName string, sh stream.S
 		}
 		if err != nil && ctx.Err() == nil {
 			src.log.Warn("copy source shard; retrying", "shard", sh.ID, "err", err)
+			src.noteError(err)
 			sleep(ctx, sourcePoll)
 		}
 	}
@@ -196,15 +203,22 @@ func (src *source) copyShardOnce(ctx context.Context, streamName string, sh stre
 	if sc.cp.Seq != "" {
 		in = stream.IteratorInput{ShardID: sh.ID, Type: stream.AfterSequenceNumber, StartingSequenceNumber: sc.cp.Seq}
 	}
+	if err := src.authorizeSource(ctx, "kinesis:GetShardIterator"); err != nil {
+		return false, err
+	}
 	it, err := src.svc.opts.Streams.GetShardIterator(ctx, streamName, in)
 	if err != nil {
 		return false, fmt.Errorf("shard iterator: %w", err)
 	}
 	for ctx.Err() == nil {
+		if err := src.authorizeSource(ctx, "kinesis:GetRecords"); err != nil {
+			return false, err
+		}
 		out, err := src.svc.opts.Streams.GetRecords(ctx, it, sourcePageSize)
 		if err != nil {
 			return false, fmt.Errorf("get records: %w", err)
 		}
+		src.stats.clearFailure(areaSource)
 		src.stats.noteLag(src.log, sh.ID, out.MillisBehindLatest)
 		if len(out.Records) > 0 {
 			src.checkGap(sc, out.Records[0])
@@ -223,6 +237,14 @@ func (src *source) copyShardOnce(ctx context.Context, streamName string, sh stre
 		}
 	}
 	return false, ctx.Err()
+}
+
+// noteError shows a denied source read in Stats and as the delivery
+// stream's failure; the reader retries.
+func (src *source) noteError(err error) {
+	if isDenied(err) {
+		src.stats.noteFailure(err)
+	}
 }
 
 // checkGap reports records retention trimmed between the checkpoint and

@@ -28,8 +28,11 @@ type Stats struct {
 	ObjectsDelivered int64
 	// ErrorCount is records written to the error output plus failed
 	// attempts to write an object (each retried until it succeeds).
-	ErrorCount        int64
-	LastError         string
+	ErrorCount int64
+	LastError  string
+	// Failure is set while delivery is paused because a role lacks a
+	// permission; records stay buffered and delivery retries.
+	Failure           *FailureDescription
 	ErrorOutputPrefix string // s3://bucket/prefix as configured
 
 	// Kinesis source only (see lag.go): each source shard's lag and the
@@ -47,8 +50,10 @@ type counters struct {
 	records, bytes, objects, failures atomic.Int64
 	lastDelivery                      atomic.Int64 // unix ms
 
-	mu        sync.Mutex
-	lastError string
+	mu          sync.Mutex
+	lastError   string
+	failure     *FailureDescription // why delivery is paused (see roles.go)
+	failureArea string
 
 	source sourceState
 }
@@ -118,8 +123,16 @@ func (w *worker) noteFailure(err error) {
 	if w.stats == nil {
 		return
 	}
-	w.stats.failures.Add(1)
-	w.stats.setError(err.Error())
+	w.stats.noteFailure(err)
+}
+
+func (c *counters) noteFailure(err error) {
+	if c == nil {
+		return
+	}
+	c.failures.Add(1)
+	c.setError(err.Error())
+	c.noteDenied(err)
 }
 
 // resetBuffered forgets the buffers, which a restarted loop rebuilds.
@@ -158,6 +171,7 @@ func (s *Service) Stats(ctx context.Context, name string) (Stats, error) {
 	st.BufferedRecords, st.BufferedBytes = c.bufferedRecords.Load(), c.bufferedBytes.Load()
 	st.RecordsDelivered, st.BytesDelivered, st.ObjectsDelivered = c.records.Load(), c.bytes.Load(), c.objects.Load()
 	st.ErrorCount, st.LastError = c.failures.Load(), c.lastErr()
+	st.Failure = c.currentFailure()
 	if ms := c.lastDelivery.Load(); ms != 0 {
 		st.LastDelivery = time.UnixMilli(ms).UTC()
 	}

@@ -54,7 +54,8 @@ type pbuf struct {
 	data         []byte           // raw records or error lines
 	rows         []map[string]any // converted records (nested schemas)
 	flat         rowBuf           // converted records (flat schemas)
-	lastErr      time.Time        // last failed write, for backoff
+	retryAt      time.Time        // after a failed write, when to retry
+	attempts     int              // failed writes in a row, for backoff
 	records      int              // records buffered, for Stats
 	errMsg       string           // last error of an error-output buffer
 }
@@ -106,14 +107,22 @@ func (w *worker) stop() {
 
 func (w *worker) run(ctx context.Context) {
 	defer close(w.done)
+	failures := 0
 	for ctx.Err() == nil {
-		if err := w.loop(ctx); err != nil && ctx.Err() == nil {
-			w.log.Error("delivery worker failed; restarting from durable progress", "err", err)
-			w.noteFailure(err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
+		started := time.Now()
+		err := w.loop(ctx)
+		if err == nil || ctx.Err() != nil {
+			continue
+		}
+		if time.Since(started) > w.svc.backoff(maxBackoffFactor) {
+			failures = 0 // it worked for a while: a new run of failures
+		}
+		failures++
+		w.log.Error("delivery worker failed; restarting from durable progress", "err", err, "attempt", failures)
+		w.noteFailure(err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(w.svc.backoff(failures)):
 		}
 	}
 }
@@ -232,6 +241,11 @@ func (w *worker) ingest(ctx context.Context, seq uint64, msg []byte) error {
 	var convErr error
 	if w.plan.convert != nil {
 		conv, convErr = w.converter(ctx)
+		if isDenied(convErr) {
+			// The role may not read the schema: pause and retry from
+			// durable progress, as for S3; the records are not malformed.
+			return convErr
+		}
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if len(recs) < 64 || workers < 2 {
@@ -434,7 +448,7 @@ func (w *worker) flush(ctx context.Context, timed bool) error {
 	for _, b := range w.bufs {
 		due := b.size >= w.plan.sizeBytes ||
 			(timed && now.Sub(time.UnixMilli(b.firstArrival)) >= w.plan.interval)
-		if !due || now.Sub(b.lastErr) < time.Second {
+		if !due || now.Before(b.retryAt) {
 			continue
 		}
 		if err := w.writeObject(ctx, b); err != nil {
@@ -442,9 +456,10 @@ func (w *worker) flush(ctx context.Context, timed bool) error {
 				return nil
 			}
 			// Keep the records and retry: nothing is dropped.
-			b.lastErr = now
+			b.attempts++
+			b.retryAt = now.Add(w.svc.backoff(b.attempts))
 			w.noteFailure(err)
-			w.log.Warn("write object failed; will retry", "bucket", w.bucket, "err", err)
+			w.log.Warn("write object failed; will retry", "bucket", w.bucket, "err", err, "attempt", b.attempts)
 			continue
 		}
 		w.prog.Parts[b.id] = b.last
@@ -485,38 +500,6 @@ func (w *worker) saveProgress(ctx context.Context) error {
 		w.purged = time.Now()
 		if err := w.purgeDelivered(ctx, done); err != nil && !errors.Is(err, context.Canceled) {
 			w.log.Warn("purge delivered records", "err", err)
-		}
-	}
-	return nil
-}
-
-// purgeDelivered drops the stored messages up to done, except the last one
-// of each source shard's subject: its headers are that shard's checkpoint.
-func (w *worker) purgeDelivered(ctx context.Context, done uint64) error {
-	st, err := w.svc.js.Stream(ctx, jsName(w.cfg.ID))
-	if err != nil {
-		return err
-	}
-	put := putSubject(w.cfg.ID)
-	if err := st.Purge(ctx, jetstream.WithPurgeSubject(put), jetstream.WithPurgeSequence(done+1)); err != nil {
-		return fmt.Errorf("%s: %w", put, err)
-	}
-	if w.cfg.Type != KinesisStreamAsSource {
-		return nil
-	}
-	info, err := st.Info(ctx, jetstream.WithSubjectFilter(srcSubjects(w.cfg.ID)))
-	if err != nil {
-		return err
-	}
-	for subject := range info.State.Subjects {
-		last, err := st.GetLastMsgForSubject(ctx, subject)
-		if err != nil {
-			return fmt.Errorf("%s: %w", subject, err)
-		}
-		if keep := min(done+1, last.Sequence); keep > 1 {
-			if err := st.Purge(ctx, jetstream.WithPurgeSubject(subject), jetstream.WithPurgeSequence(keep)); err != nil {
-				return fmt.Errorf("%s: %w", subject, err)
-			}
 		}
 	}
 	return nil

@@ -43,6 +43,13 @@ type Config struct {
 	QueryThreads       int    `yaml:"query_threads"`
 	QueryMaxConcurrent int    `yaml:"query_max_concurrent"`
 
+	// EnforceServiceRoles makes delivery streams, crawlers and Spectrum
+	// schemas act as their IAM roles (trust and permissions checked).
+	// DeliveryRetryBackoff is the first wait before a failed delivery is
+	// retried (default 1s, doubling).
+	EnforceServiceRoles  bool          `yaml:"enforce_service_roles"`
+	DeliveryRetryBackoff time.Duration `yaml:"delivery_retry_backoff"`
+
 	// Root credentials; when empty they are loaded from (or generated into)
 	// the data dir. Not read from the YAML file, so secrets stay out of it.
 	RootAccessKeyID     string `yaml:"-"`
@@ -115,6 +122,13 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 			}
 			*field = n
 		}
+	}
+	if v, ok := lookup("SHOAL_ENFORCE_SERVICE_ROLES"); ok && v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("SHOAL_ENFORCE_SERVICE_ROLES: %w", err)
+		}
+		c.EnforceServiceRoles = b
 	}
 	if v, ok := lookup("SHOAL_FSYNC_INTERVAL"); ok && v != "" {
 		d, err := time.ParseDuration(v)

@@ -124,7 +124,11 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, err
 	}
 	s.catalog = catalog.New(s.meta, catalog.Options{Logger: logger})
-	s.crawlers = crawler.New(crawler.Options{Store: s.meta, Catalog: s.catalog, Lake: s.lake, Logger: logger})
+	if err := s.openIAM(ctx); err != nil { // before the services that act as roles
+		return nil, err
+	}
+	s.crawlers = crawler.New(crawler.Options{Store: s.meta, Catalog: s.catalog, Lake: s.lake, Logger: logger,
+		Roles: s.serviceRoles(), AccountID: cfg.AccountID, Region: cfg.Region})
 	if err := s.crawlers.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -136,16 +140,14 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	s.delivery, err = delivery.Open(ctx, s.js.JetStream(), delivery.Options{AccountID: cfg.AccountID, Region: cfg.Region, Logger: logger,
-		Streams: s.streams, Lake: s.lake, Catalog: s.catalog})
+		Streams: s.streams, Lake: s.lake, Catalog: s.catalog, Roles: s.serviceRoles(), RetryBackoff: cfg.DeliveryRetryBackoff})
 	if err != nil {
 		return nil, fmt.Errorf("delivery streams: %w", err)
 	}
 
-	if err := s.openIAM(ctx); err != nil {
-		return nil, err
-	}
 	verifier := &awsapi.Verifier{Credentials: s.iam}
 	s.router = awsapi.NewRouter(verifier, logger)
+	s.router.Authorizer = s.iam // every non-root call is checked against IAM policies
 	iamapi.Register(s.router, s.iam)
 	stsapi.Register(s.router, s.iam)
 	kinesisapi.Register(s.router, s.streams)
@@ -168,6 +170,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Server, err e
 		s.console, err = console.New(console.Options{
 			Dashboards: s.dashboards.Handler(),
 			Router:     s.router, Credentials: verifier.Credentials, Store: s.meta,
+			Users: s.iam, Authorizer: s.router.Authorizer,
 			Streams: s.streams, Delivery: s.delivery, Changes: changes,
 			AccountID: cfg.AccountID, Region: cfg.Region, Logger: logger,
 		})

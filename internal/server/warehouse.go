@@ -38,7 +38,7 @@ func (s *Server) openWarehouse(ctx context.Context, creds awsapi.CredentialSourc
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	srv, err := warehouse.New(ctx, warehouse.Options{
-		Credentials: creds, Dir: filepath.Join(s.cfg.DataDir, "warehouse"),
+		Credentials: creds, Users: s.iam, Dir: filepath.Join(s.cfg.DataDir, "warehouse"),
 		Query: s.query, Catalog: s.catalog, Lake: s.lake, Paths: paths,
 		ReadDirs:    []string{filepath.Join(s.cfg.DataDir, "lake")},
 		MemoryLimit: s.cfg.QueryMemoryLimit, Threads: s.cfg.QueryThreads,
