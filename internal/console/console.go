@@ -26,6 +26,12 @@ type Options struct {
 	Router *awsapi.Router
 	// Credentials checks sign-ins (the same keys SigV4 accepts).
 	Credentials awsapi.CredentialSource
+	// Authorizer decides the console's own endpoints for non-root users
+	// (nil: no checks); AWS calls are decided by the Router's.
+	Authorizer awsapi.Authorizer
+	// Users, when set, lets IAM users sign in with their console password
+	// (CreateLoginProfile).
+	Users UserDirectory
 	// Store keeps sessions.
 	Store *meta.Store
 	// Dashboards serves /api/datasets, /api/dashboards and /api/visuals.
@@ -42,6 +48,14 @@ type Options struct {
 	// AWS console's).
 	SessionTTL time.Duration
 	Now        func() time.Time
+}
+
+// UserDirectory checks IAM users' console passwords (*iam.Service).
+type UserDirectory interface {
+	CheckPassword(ctx context.Context, userName, password string) (awsapi.Identity, error)
+	// UserIdentityByName re-reads a signed-in user on every request, so a
+	// deleted user is signed out at once.
+	UserIdentityByName(ctx context.Context, name string) (awsapi.Identity, error)
 }
 
 // Console is the console's HTTP handler.
@@ -84,12 +98,12 @@ func (c *Console) routes() {
 	m.Handle("GET /api/session", c.authed(c.sessionInfo))
 	m.Handle("POST /api/aws", c.authed(c.awsCall))
 	m.Handle("GET /api/s3/", c.authed(c.s3Call))
-	m.Handle("GET /api/metrics/streams/{name}", c.authed(c.streamMetrics))
-	m.Handle("GET /api/metrics/deliverystreams/{name}", c.authed(c.deliveryStats))
+	m.Handle("GET /api/metrics/streams/{name}", c.authed(c.metricsAction(c.streamMetrics)))
+	m.Handle("GET /api/metrics/deliverystreams/{name}", c.authed(c.metricsAction(c.deliveryStats)))
 	m.Handle("GET /api/changes", c.authed(c.changes))
 	if c.opts.Dashboards != nil {
 		for _, p := range []string{"/api/datasets", "/api/datasets/", "/api/dashboards", "/api/dashboards/", "/api/visuals/"} {
-			m.Handle(p, c.authed(func(w http.ResponseWriter, r *http.Request, _ *session) { c.opts.Dashboards.ServeHTTP(w, r) }))
+			m.Handle(p, c.authed(c.dashboardsAction))
 		}
 	}
 	m.Handle("/api/", c.authed(func(w http.ResponseWriter, r *http.Request, _ *session) {
@@ -111,13 +125,45 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type sessionHandler func(w http.ResponseWriter, r *http.Request, sess *session)
 
-// current returns the request's live session, or nil.
+// current returns the request's live session, or nil. The principal is
+// resolved again on each request: a deleted or deactivated key, or a
+// deleted user, ends the session.
 func (c *Console) current(r *http.Request) (*session, error) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil, nil
 	}
-	return c.sessions.lookup(r.Context(), ck.Value)
+	sess, err := c.sessions.lookup(r.Context(), ck.Value)
+	if sess == nil || err != nil {
+		return nil, err
+	}
+	id, ok, err := c.resolve(r.Context(), sess)
+	if !ok || err != nil {
+		return nil, err
+	}
+	sess.Identity = id
+	return sess, nil
+}
+
+// resolve is the session principal's current identity; ok is false when
+// it can no longer sign in.
+func (c *Console) resolve(ctx context.Context, sess *session) (awsapi.Identity, bool, error) {
+	if sess.AccessKeyID != "" {
+		cred, ok, err := c.opts.Credentials.LookupAccessKey(ctx, sess.AccessKeyID)
+		if err != nil || !ok || len(cred.SessionTokenSHA256) > 0 {
+			return awsapi.Identity{}, false, err
+		}
+		return cred.Identity, true, nil
+	}
+	if c.opts.Users == nil {
+		return awsapi.Identity{}, false, nil
+	}
+	name := sess.Principal[strings.LastIndexByte(sess.Principal, '/')+1:]
+	id, err := c.opts.Users.UserIdentityByName(ctx, name)
+	if err != nil || id.ARN != sess.Principal {
+		return awsapi.Identity{}, false, nil // deleted, or re-created elsewhere in the tree
+	}
+	return id, true, nil
 }
 
 // authed guards API endpoints: a session is required, and a CSRF token on
@@ -162,10 +208,7 @@ func (c *Console) page(h sessionHandler) http.Handler {
 }
 
 func (c *Console) authInfo(sess *session) *awsapi.AuthInfo {
-	return &awsapi.AuthInfo{
-		Identity: awsapi.Identity{AccessKeyID: sess.AccessKeyID, ARN: sess.Principal, Root: strings.HasSuffix(sess.Principal, ":root")},
-		Region:   c.opts.Region,
-	}
+	return &awsapi.AuthInfo{Identity: sess.Identity, Region: c.opts.Region}
 }
 
 func (c *Console) sessionInfo(w http.ResponseWriter, _ *http.Request, sess *session) {
@@ -204,16 +247,29 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
 
-// checkSecret compares a sign-in against the credential source.
+// checkSecret compares a sign-in against the credential source. Temporary
+// (STS) keys are refused: the form has no session token to check.
 func (c *Console) checkSecret(ctx context.Context, akid, secret string) (awsapi.Identity, error) {
 	cred, ok, err := c.opts.Credentials.LookupAccessKey(ctx, akid)
 	if err != nil {
 		return awsapi.Identity{}, err
 	}
-	if !ok || !constantEqual(cred.SecretAccessKey, secret) {
+	if !ok || len(cred.SessionTokenSHA256) > 0 || !constantEqual(cred.SecretAccessKey, secret) {
 		return awsapi.Identity{}, errBadCredentials
 	}
 	return cred.Identity, nil
+}
+
+// checkPassword signs an IAM user in with the console password.
+func (c *Console) checkPassword(ctx context.Context, user, password string) (awsapi.Identity, error) {
+	if c.opts.Users == nil {
+		return awsapi.Identity{}, errBadCredentials
+	}
+	id, err := c.opts.Users.CheckPassword(ctx, user, password)
+	if err != nil {
+		return awsapi.Identity{}, errBadCredentials
+	}
+	return id, nil
 }
 
 var errNotConfigured = errors.New("not available on this server")

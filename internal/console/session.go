@@ -23,10 +23,13 @@ const (
 
 // session is a signed-in user.
 type session struct {
-	Principal   string
+	Principal string
+	// AccessKeyID is the key signed in with; "" for an IAM user's password.
 	AccessKeyID string
 	CSRF        string
 	Expires     time.Time
+	// Identity is the principal as of this request (see Console.current).
+	Identity awsapi.Identity
 }
 
 // sessions keeps sessions in the metadata store, so every console node

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"net/http"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/awsapi"
 )
 
 var signinTmpl = template.Must(template.ParseFS(webFS, "web/signin.html"))
@@ -41,11 +43,21 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 		c.renderSignin(w, http.StatusBadRequest, "", "The sign-in form could not be read.")
 		return
 	}
-	akid, secret := r.PostForm.Get("access_key_id"), r.PostForm.Get("secret_access_key")
-	id, err := c.checkSecret(r.Context(), akid, secret)
+	akid, user := r.PostForm.Get("access_key_id"), r.PostForm.Get("user_name")
+	var id awsapi.Identity
+	var err error
+	if user != "" {
+		id, err = c.checkPassword(r.Context(), user, r.PostForm.Get("password"))
+	} else {
+		id, err = c.checkSecret(r.Context(), akid, r.PostForm.Get("secret_access_key"))
+	}
 	if errors.Is(err, errBadCredentials) {
-		c.opts.Logger.Info("console sign-in refused", "access_key_id", akid, "remote", r.RemoteAddr)
-		c.renderSignin(w, http.StatusUnauthorized, akid, "The access key ID or secret access key is not correct.")
+		c.opts.Logger.Info("console sign-in refused", "access_key_id", akid, "user_name", user, "remote", r.RemoteAddr)
+		msg := "The access key ID or secret access key is not correct."
+		if user != "" {
+			msg = "The user name or password is not correct."
+		}
+		c.renderSignin(w, http.StatusUnauthorized, akid, msg)
 		return
 	}
 	if err != nil {

@@ -13,18 +13,17 @@ const versionString = "PostgreSQL 8.0.2 on x86_64-pc-linux-gnu, compiled by gcc,
 // tools call that it lacks; they are temporary, per connection. Every
 // object is owned by the signed-in user, the only one there is.
 func compatMacros(user string) []string {
-	return []string{
+	return append([]string{
 		`CREATE OR REPLACE TEMP MACRO version() AS ` + quoteString(versionString),
 		`CREATE OR REPLACE TEMP MACRO pg_get_userbyid(id) AS ` + quoteString(user),
 		`CREATE OR REPLACE TEMP MACRO pg_encoding_to_char(enc) AS 'UTF8'`,
-		`CREATE OR REPLACE TEMP MACRO obj_description(oid, cat) AS CAST(NULL AS VARCHAR)`,
 		`CREATE OR REPLACE TEMP MACRO shobj_description(oid, cat) AS CAST(NULL AS VARCHAR)`,
 		`CREATE OR REPLACE TEMP MACRO pg_get_statisticsobjdef_columns(oid) AS CAST(NULL AS VARCHAR)`,
 		`CREATE OR REPLACE TEMP MACRO pg_relation_is_publishable(rel) AS false`,
 		`CREATE OR REPLACE TEMP MACRO array_upper(arr, dim) AS len(arr)`,
 		// Postgres's three-argument form (pretty-print flag).
 		`CREATE OR REPLACE TEMP MACRO pg_get_expr(expr, rel) AS CAST(expr AS VARCHAR), (expr, rel, pretty) AS CAST(expr AS VARCHAR)`,
-	}
+	}, biMacros()...)
 }
 
 // pgEdits translate Postgres idioms DuckDB does not parse or reads

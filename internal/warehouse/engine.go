@@ -107,8 +107,12 @@ type conn struct {
 	*sql.Conn
 	// inTx and failed track an explicit transaction for ReadyForQuery.
 	inTx, failed bool
+	// txReadOnly is set by BEGIN READ ONLY for the open transaction.
+	txReadOnly bool
 	// settings hold the session parameters SET gave and SHOW reports.
 	settings map[string]string
+	// user is the signed-in user (an access key id).
+	user string
 }
 
 // connect opens a session connection with the settings and the Postgres
@@ -124,7 +128,7 @@ func (e *engine) connect(ctx context.Context, user string) (*conn, error) {
 			return nil, fmt.Errorf("warehouse session setup %q: %w", firstLine(s), err)
 		}
 	}
-	return &conn{Conn: c, settings: map[string]string{}}, nil
+	return &conn{Conn: c, settings: map[string]string{}, user: user}, nil
 }
 
 // txStatus is ReadyForQuery's transaction indicator.

@@ -38,6 +38,7 @@ const (
 	codeUniqueViolation       = "23505"
 	codeNotNullViolation      = "23502"
 	codeInFailedTransaction   = "25P02"
+	codeReadOnlyTransaction   = "25006"
 	codeLoadError             = "XX000"
 )
 

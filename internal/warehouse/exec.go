@@ -34,6 +34,9 @@ func (e *engine) exec(ctx context.Context, c *conn, sql string) (*result, error)
 	if c.failed && !toks[0].is("rollback") && !toks[0].is("abort") && !toks[0].is("commit") && !toks[0].is("end") {
 		return nil, newPGError(codeInFailedTransaction, "current transaction is aborted, commands ignored until end of transaction block")
 	}
+	if err := c.checkReadOnly(toks); err != nil {
+		return nil, err
+	}
 	res, err := e.dispatch(ctx, c, sql, toks)
 	if err != nil && c.inTx {
 		c.failed = true
@@ -56,6 +59,10 @@ func (e *engine) dispatch(ctx context.Context, c *conn, sql string, toks []token
 		return e.copy(ctx, c, toks)
 	case first.is("refresh"):
 		return e.refresh(ctx, c, toks)
+	case first.is("comment"):
+		// COMMENT ON TABLE/COLUMN/VIEW/SCHEMA: DuckDB keeps comments with
+		// the objects, where pg_description and obj_description read them.
+		return e.passThrough(ctx, c, sql, "COMMENT")
 	case first.is("analyze"):
 		// Statistics only; DuckDB keeps its own.
 		return &result{tag: "ANALYZE"}, nil

@@ -169,7 +169,7 @@ func TestPsqlCatalog(t *testing.T) {
 	tests := []struct{ cmd, want string }{
 		{`\dn`, "orderlogs_schema|" + e.id + "\npublic|" + e.id},
 		{`\dt`, "public|orders|table|" + e.id},
-		{`\d orders`, "id|int4||not null|\ncustomer|varchar|||\ntotal|numeric(10,2)|||"},
+		{`\d orders`, "id|integer||not null|\ncustomer|character varying|||\ntotal|numeric(10,2)|||"},
 		{`\l`, "dev|" + e.id + "|UTF8|C|C||libc|"},
 	}
 	for _, tt := range tests {

@@ -39,17 +39,25 @@ func (e *engine) infoColumns(ctx context.Context, c *conn) (string, error) {
 	var rows [][]any
 	err := e.externalTables(ctx, c, func(es externalSchema, t *catalog.Table) {
 		for _, r := range externalColumnRows(es, t) {
-			rows = append(rows, []any{database, es.name, t.Name, r[3], r[5], "YES", redshiftType(r[4])})
+			oid, _ := glueTypeOID(r[4])
+			rows = append(rows, []any{database, es.name, t.Name, r[3], r[5], "YES", redshiftType(r[4]), database, "pg_catalog", typeName(oid)})
 		}
 	})
 	if err != nil {
 		return "", err
 	}
 	cols := []column{{"table_catalog", "VARCHAR"}, {"table_schema", "VARCHAR"}, {"table_name", "VARCHAR"},
-		{"column_name", "VARCHAR"}, {"ordinal_position", "INTEGER"}, {"is_nullable", "VARCHAR"}, {"data_type", "VARCHAR"}}
-	return `SELECT * FROM information_schema.columns
+		{"column_name", "VARCHAR"}, {"ordinal_position", "INTEGER"}, {"is_nullable", "VARCHAR"}, {"data_type", "VARCHAR"},
+		{"udt_catalog", "VARCHAR"}, {"udt_schema", "VARCHAR"}, {"udt_name", "VARCHAR"}}
+	// Local columns are named as Postgres names them (DuckDB says
+	// "INTEGER", "DECIMAL(10,2)"; Postgres "integer", "numeric").
+	oid := strings.ReplaceAll(duckTypeOID, "dt", "data_type")
+	return `SELECT * REPLACE (coalesce(is_identity, 'NO') AS is_identity) FROM (
+		SELECT * REPLACE (` + infoTypeNameSQL(oid) + ` AS data_type, current_database() AS udt_catalog,
+		'pg_catalog' AS udt_schema, ` + typeNameSQL(oid) + ` AS udt_name)
+		FROM information_schema.columns
 		WHERE table_catalog = current_database() AND table_schema NOT IN ` + hiddenSchemas + `
-		UNION ALL BY NAME ` + valuesSQL(cols, rows), nil
+		UNION ALL BY NAME ` + valuesSQL(cols, rows) + `)`, nil
 }
 
 // glueTypes name Glue column types as information_schema does.
@@ -78,18 +86,6 @@ func pgDatabase(_ context.Context, _ *conn) (string, error) {
 		FROM pg_catalog.pg_database WHERE datname = current_database()`, nil
 }
 
-// pgNamespace hides DuckDB's main schemas, which hold no user objects.
-func pgNamespace(_ context.Context, _ *conn) (string, error) {
-	return `SELECT * FROM pg_catalog.pg_namespace WHERE nspname <> 'main'`, nil
-}
-
-// pgClass hides the warehouse's bookkeeping tables and adds the columns
-// psql 15's \d reads that DuckDB lacks.
-func pgClass(_ context.Context, _ *conn) (string, error) {
-	return `SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class
-		WHERE relnamespace NOT IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname IN ` + hiddenSchemas + `)`, nil
-}
-
 // emptyCatalogs are Postgres catalogs for features the warehouse does not
 // have (row security, extended statistics, publications, inheritance);
 // psql's \d reads them, so they exist with no rows.
@@ -103,5 +99,4 @@ var emptyCatalogs = map[string][]column{
 	"pg_publication_rel":       {{"oid", "BIGINT"}, {"prpubid", "BIGINT"}, {"prrelid", "BIGINT"}, {"prqual", "VARCHAR"}, {"prattrs", "INTEGER[]"}},
 	"pg_publication_namespace": {{"oid", "BIGINT"}, {"pnpubid", "BIGINT"}, {"pnnspid", "BIGINT"}},
 	"pg_inherits":              {{"inhrelid", "BIGINT"}, {"inhparent", "BIGINT"}, {"inhseqno", "INTEGER"}, {"inhdetachpending", "BOOLEAN"}},
-	"pg_roles":                 {{"oid", "BIGINT"}, {"rolname", "VARCHAR"}},
 }

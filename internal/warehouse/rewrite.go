@@ -23,6 +23,11 @@ func (e *engine) rewrite(ctx context.Context, c *conn, sql string) (string, erro
 		return "", err
 	}
 	edits := pgEdits(toks)
+	sess, err := c.sessionEdits(toks)
+	if err != nil {
+		return "", err
+	}
+	edits = append(edits, sess...)
 	refs, err := query.WarehouseRefs(sql)
 	if err != nil {
 		return "", syntaxError(err.Error())

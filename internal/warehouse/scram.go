@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/shoal-dev/shoal/internal/awsapi"
 )
 
 const (
@@ -50,11 +52,11 @@ func (s *Server) scram(ctx context.Context, sess *session) error {
 	if !ok || first.AuthMechanism != scramMechanism {
 		return sess.fatal(codeProtocolViolation, "expected SASL initial response with mechanism "+scramMechanism)
 	}
-	secret, known, err := s.secretFor(ctx, sess.user)
+	v, known, err := s.verifierFor(ctx, sess.user)
 	if err != nil {
 		return sess.fatal(codeInternal, "credential lookup failed")
 	}
-	x, err := newScramExchange(string(first.Data), secret)
+	x, err := newScramExchange(string(first.Data), v)
 	if err != nil {
 		return sess.fatal(codeProtocolViolation, err.Error())
 	}
@@ -76,28 +78,60 @@ func (s *Server) scram(ctx context.Context, sess *session) error {
 		sess.fatal(codeInvalidPassword, fmt.Sprintf("password authentication failed for user %q", sess.user))
 		return errAuthFailed
 	}
+	sess.identity = v.identity
 	be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(serverFinal)})
 	return nil
 }
 
-// secretFor looks the access key up; an unknown key gets a random secret
-// so the exchange runs to the end and fails like a wrong password.
-func (s *Server) secretFor(ctx context.Context, user string) (string, bool, error) {
+// verifier is what the server checks a SCRAM proof against.
+type verifier struct {
+	salt       []byte
+	iterations int
+	salted     []byte // PBKDF2-HMAC-SHA256(password, salt, iterations)
+	identity   awsapi.Identity
+}
+
+// verifierFor finds the user: an access key id (the password is its secret;
+// temporary STS keys are refused, as there is no session token to check),
+// else an IAM user with a console password. An unknown user gets a random
+// verifier so the exchange runs to the end and fails like a wrong password.
+func (s *Server) verifierFor(ctx context.Context, user string) (verifier, bool, error) {
 	if s.opts.Credentials != nil {
 		cred, ok, err := s.opts.Credentials.LookupAccessKey(ctx, user)
 		if err != nil {
-			return "", false, fmt.Errorf("lookup %s: %w", user, err)
+			return verifier{}, false, fmt.Errorf("lookup %s: %w", user, err)
 		}
-		if ok {
-			return cred.SecretAccessKey, true, nil
+		if ok && len(cred.SessionTokenSHA256) == 0 {
+			v, err := secretVerifier(cred.SecretAccessKey)
+			v.identity = cred.Identity
+			return v, true, err
 		}
 	}
-	return rand.Text(), false, nil
+	if s.opts.Users != nil {
+		salt, iter, salted, id, err := s.opts.Users.SCRAMVerifier(ctx, user)
+		if err == nil {
+			return verifier{salt: salt, iterations: iter, salted: salted, identity: id}, true, nil
+		}
+	}
+	v, err := secretVerifier(rand.Text())
+	return v, false, err
+}
+
+// secretVerifier derives a verifier from a secret with a fresh salt: no
+// verifier is stored for access keys, the secret is the source of truth.
+func secretVerifier(secret string) (verifier, error) {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	salted, err := pbkdf2.Key(sha256.New, secret, salt, scramIterations, sha256.Size)
+	if err != nil {
+		return verifier{}, fmt.Errorf("scram: %w", err)
+	}
+	return verifier{salt: salt, iterations: scramIterations, salted: salted}, nil
 }
 
 // newScramExchange parses client-first-message and builds the server's
 // first message.
-func newScramExchange(clientFirst, secret string) (*scramExchange, error) {
+func newScramExchange(clientFirst string, v verifier) (*scramExchange, error) {
 	// gs2-header: channel binding flag, authzid, then the bare message.
 	parts := strings.SplitN(clientFirst, ",", 3)
 	if len(parts) != 3 {
@@ -111,15 +145,9 @@ func newScramExchange(clientFirst, secret string) (*scramExchange, error) {
 	if clientNonce == "" {
 		return nil, errors.New("SCRAM client-first-message has no nonce")
 	}
-	salt := make([]byte, 16)
-	rand.Read(salt)
-	salted, err := pbkdf2.Key(sha256.New, secret, salt, scramIterations, sha256.Size)
-	if err != nil {
-		return nil, fmt.Errorf("scram: %w", err)
-	}
-	x.salted = salted
+	x.salted = v.salted
 	x.nonce = clientNonce + rand.Text()
-	x.serverFirst = fmt.Sprintf("r=%s,s=%s,i=%d", x.nonce, base64.StdEncoding.EncodeToString(salt), scramIterations)
+	x.serverFirst = fmt.Sprintf("r=%s,s=%s,i=%d", x.nonce, base64.StdEncoding.EncodeToString(v.salt), v.iterations)
 	return x, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/shoal-dev/shoal/internal/awsapi"
 	"strings"
 	"sync"
 
@@ -15,12 +16,14 @@ import (
 
 // session is one authenticated connection.
 type session struct {
-	srv    *Server
-	be     *pgproto3.Backend
-	user   string
-	pid    uint32
-	secret []byte
-	types  *pgtype.Map
+	srv  *Server
+	be   *pgproto3.Backend
+	user string
+	// identity is who signed in (an access key's principal or an IAM user).
+	identity awsapi.Identity
+	pid      uint32
+	secret   []byte
+	types    *pgtype.Map
 	// db is the session's database connection, opened after sign-in.
 	db *conn
 

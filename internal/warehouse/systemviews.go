@@ -31,13 +31,9 @@ func (e *engine) systemView(parts []string) viewBuilder {
 			return e.svvExternalPartitions
 		case "pg_database":
 			return pgDatabase
-		case "pg_namespace":
-			return pgNamespace
-		case "pg_class":
-			return pgClass
 		}
-		if cols, ok := emptyCatalogs[name]; ok {
-			return func(context.Context, *conn) (string, error) { return valuesSQL(cols, nil), nil }
+		if build := e.pgCatalogView(name); build != nil {
+			return build
 		}
 	case len(parts) == 2 && parts[0] == "information_schema":
 		switch name {

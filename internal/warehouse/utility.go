@@ -18,7 +18,15 @@ var showValues = map[string]string{
 	"timezone":                        "UTC",
 	"standard_conforming_strings":     "on",
 	"transaction_isolation":           "serializable",
-	"search_path":                     "$user, public",
+	"default_transaction_isolation":   "serializable",
+	"transaction_read_only":           "off",
+	"default_transaction_read_only":   "off",
+	"search_path":                     `"$user", public`,
+	"server_version_num":              serverVersionNum,
+	"max_index_keys":                  "32",
+	"max_identifier_length":           "63",
+	"lc_collate":                      "C",
+	"lc_ctype":                        "C",
 	"application_name":                "",
 	"extra_float_digits":              "1",
 	"client_min_messages":             "notice",
@@ -45,15 +53,21 @@ var fixedValues = map[string][]string{
 var freeSettings = words(`application_name extra_float_digits client_min_messages query_group
 	enable_result_cache_for_session statement_timeout search_path`)
 
+// serverVersionNum is server_version as a number (Grafana reads it).
+const serverVersionNum = "150000"
+
 // sessionStatement handles SET, RESET, SHOW and transaction control; ok
 // is false for anything else.
 func (e *engine) sessionStatement(ctx context.Context, c *conn, toks []token) (*result, bool, error) {
 	switch first := toks[0].name(); first {
 	case "begin", "start":
-		return c.begin(ctx, strings.ToUpper(first))
+		return c.begin(ctx, strings.ToUpper(first), toks[1:])
 	case "commit", "end", "rollback", "abort":
 		return c.finish(ctx, first == "commit" || first == "end")
 	case "set":
+		if res, ok, err := c.setTransaction(toks[1:]); ok {
+			return res, true, err
+		}
 		res, err := e.set(ctx, c, toks[1:])
 		return res, true, err
 	case "reset":
@@ -75,9 +89,16 @@ func (e *engine) sessionStatement(ctx context.Context, c *conn, toks []token) (*
 	return nil, false, nil
 }
 
-func (c *conn) begin(ctx context.Context, tag string) (*result, bool, error) {
+func (c *conn) begin(ctx context.Context, tag string, toks []token) (*result, bool, error) {
 	if tag == "START" {
 		tag = "START TRANSACTION"
+	}
+	if len(toks) > 0 && (toks[0].is("transaction") || toks[0].is("work")) {
+		toks = toks[1:]
+	}
+	ro, err := txModes(toks)
+	if err != nil {
+		return nil, true, err
 	}
 	if c.inTx {
 		return &result{tag: tag, notices: []notice{{"WARNING", "there is already a transaction in progress"}}}, true, nil
@@ -86,6 +107,11 @@ func (c *conn) begin(ctx context.Context, tag string) (*result, bool, error) {
 		return nil, true, err
 	}
 	c.inTx = true
+	def, _ := c.setting("default_transaction_read_only")
+	c.txReadOnly = def == "on"
+	if ro != nil {
+		c.txReadOnly = *ro
+	}
 	return &result{tag: tag}, true, nil
 }
 
@@ -169,6 +195,8 @@ func (e *engine) applySetting(ctx context.Context, c *conn, name, value string, 
 			schemas = []string{"public"}
 		}
 		return execAll(ctx, c, "SET search_path = "+quoteString(strings.Join(schemas, ",")))
+	case "extra_float_digits":
+		return checkFloatDigits(value)
 	case "statement_timeout":
 		if _, err := parseTimeout(value); err != nil {
 			return newPGError(codeInvalidParameterValue, fmt.Sprintf("invalid value for parameter \"statement_timeout\": %q", value))
@@ -206,21 +234,46 @@ func (c *conn) timeout() time.Duration {
 }
 
 func (c *conn) show(toks []token) (*result, error) {
-	if len(toks) == 2 && toks[0].is("time") && toks[1].is("zone") {
+	switch {
+	case len(toks) == 2 && toks[0].is("time") && toks[1].is("zone"):
 		toks = []token{{kind: tIdent, text: "timezone"}}
+	case len(toks) == 3 && toks[0].is("transaction") && toks[1].is("isolation") && toks[2].is("level"):
+		toks = []token{{kind: tIdent, text: "transaction_isolation"}}
+	case len(toks) == 1 && toks[0].is("all"):
+		return c.showAll(), nil
 	}
 	if len(toks) != 1 {
 		return nil, syntaxError("SHOW takes one parameter name")
 	}
 	name := toks[0].name()
-	value, ok := c.settings[name]
+	value, ok := c.setting(name)
 	if !ok {
-		if value, ok = showValues[name]; !ok {
-			return nil, newPGError(codeUndefinedObject, fmt.Sprintf("unrecognized configuration parameter %q", name))
-		}
+		return nil, newPGError(codeUndefinedObject, fmt.Sprintf("unrecognized configuration parameter %q", name))
 	}
 	return &result{tag: "SHOW", rows: &query.Rowset{
 		Columns: []query.ColumnInfo{{Name: name, Label: name, Type: "varchar"}},
 		Rows:    [][]any{{value}},
 	}}, nil
+}
+
+// setting is a parameter's value in the session: what SET gave, else
+// the default.
+func (c *conn) setting(name string) (string, bool) {
+	if v, ok := c.settings[name]; ok {
+		return v, true
+	}
+	v, ok := showValues[name]
+	return v, ok
+}
+
+// showAll is SHOW ALL: name, setting, description of every parameter.
+func (c *conn) showAll() *result {
+	rows := [][]any{}
+	for _, n := range c.settingNames() {
+		v, _ := c.setting(n)
+		rows = append(rows, []any{n, v, ""})
+	}
+	cols := []query.ColumnInfo{{Name: "name", Label: "name", Type: "varchar"}, {Name: "setting", Label: "setting", Type: "varchar"},
+		{Name: "description", Label: "description", Type: "varchar"}}
+	return &result{tag: "SHOW", rows: &query.Rowset{Columns: cols, Rows: rows}}
 }

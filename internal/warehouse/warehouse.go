@@ -29,6 +29,9 @@ type Options struct {
 	// Credentials resolve the user name (an access key id) to its secret,
 	// which is the password.
 	Credentials awsapi.CredentialSource
+	// Users, when set, lets IAM users sign in with their user name and
+	// console password (*iam.Service).
+	Users UserPasswords
 	// Dir holds the database file (dev.duckdb).
 	Dir string
 	// Query resolves external (Glue) tables to lake scans; Catalog holds
@@ -47,6 +50,11 @@ type Options struct {
 	// TLS, when set, is offered to clients that ask for SSL.
 	TLS    *tls.Config
 	Logger *slog.Logger
+}
+
+// UserPasswords gives SCRAM verifiers of IAM users' console passwords.
+type UserPasswords interface {
+	SCRAMVerifier(ctx context.Context, userName string) (salt []byte, iterations int, salted []byte, id awsapi.Identity, err error)
 }
 
 // Server accepts Postgres connections. Serve may be called for several
