@@ -31,7 +31,7 @@ func TestServeShutsDownCleanlyOnSIGTERM(t *testing.T) {
 func TestSecondServerOnSameDataDirIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	testenv.StartProcess(t, dir)
-	cmd := exec.Command(testenv.Binary(t), "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0")
+	cmd := exec.Command(testenv.Binary(t), "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--warehouse-addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "SHOAL_ROOT_ACCESS_KEY_ID="+testenv.AccessKeyID, "SHOAL_ROOT_SECRET_ACCESS_KEY="+testenv.SecretAccessKey)
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "in use by another shoal process") {
@@ -42,7 +42,7 @@ func TestSecondServerOnSameDataDirIsRefused(t *testing.T) {
 func TestGeneratedCredentialsArePrintedOnce(t *testing.T) {
 	dir := t.TempDir()
 	run := func() string {
-		cmd := exec.Command(testenv.Binary(t), "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0")
+		cmd := exec.Command(testenv.Binary(t), "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--warehouse-addr", "127.0.0.1:0")
 		cmd.Env = os.Environ()
 		for _, k := range []string{"SHOAL_ROOT_ACCESS_KEY_ID", "SHOAL_ROOT_SECRET_ACCESS_KEY"} {
 			cmd.Env = append(cmd.Env, k+"=")

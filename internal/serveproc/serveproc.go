@@ -26,7 +26,7 @@ type Process struct {
 // Start runs binary as `serve` on dataDir and a free port, with extra
 // environment entries (KEY=VALUE), and waits until it prints "ready".
 func Start(ctx context.Context, binary, dataDir string, env ...string) (*Process, error) {
-	cmd := exec.CommandContext(ctx, binary, "serve", "--data-dir", dataDir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--log-level", "warn")
+	cmd := exec.CommandContext(ctx, binary, "serve", "--data-dir", dataDir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--warehouse-addr", "127.0.0.1:0", "--log-level", "warn")
 	cmd.Env = append(os.Environ(), env...)
 	p := &Process{Cmd: cmd}
 	cmd.Stderr = &p.stderr

@@ -18,7 +18,7 @@ start_shoal() {
   export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
   export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
   SHOAL_ROOT_ACCESS_KEY_ID=$3 SHOAL_ROOT_SECRET_ACCESS_KEY=$4 \
-    "$shoal" serve --data-dir "$work/data" --addr 127.0.0.1:0 --console-addr 127.0.0.1:0 --log-level warn >"$work/server.out" 2>"$work/server.err" &
+    "$shoal" serve --data-dir "$work/data" --addr 127.0.0.1:0 --console-addr 127.0.0.1:0 --warehouse-addr 127.0.0.1:0 --log-level warn >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
   for _ in $(seq 1 300); do
     grep -q '^ready$' "$work/server.out" 2>/dev/null && break
