@@ -47,13 +47,21 @@ func userConfig(t *testing.T, env *testenv.Env, name, policy string) aws.Config 
 }
 
 // implicitDeny and explicitDeny are the Authorizer's messages for alice.
+// s3Resource is how S3's denials show a resource: an ARN quoted, "*" bare.
+func s3Resource(resource string) string {
+	if resource == "*" {
+		return resource
+	}
+	return `"` + resource + `"`
+}
+
 func implicitDeny(action, resource string) string {
-	return "User: " + aliceARN + " is not authorized to perform: " + action + " on resource: \"" + resource + "\"" +
+	return "User: " + aliceARN + " is not authorized to perform: " + action + " on resource: " + s3Resource(resource) +
 		" because no identity-based policy allows the " + action + " action"
 }
 
 func explicitDeny(action, resource string) string {
-	return "User: " + aliceARN + " is not authorized to perform: " + action + " on resource: \"" + resource + "\"" +
+	return "User: " + aliceARN + " is not authorized to perform: " + action + " on resource: " + s3Resource(resource) +
 		" with an explicit deny in an identity-based policy"
 }
 
