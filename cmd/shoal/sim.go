@@ -46,6 +46,18 @@ func connectionFlags(fs *flag.FlagSet, endpoint, region, accessKeyID, secret *st
 	fs.StringVar(secret, "secret-access-key", "", "secret access key, with --access-key-id")
 }
 
+// runFlags are the flags both simulators share: when to stop, the seed,
+// retries, progress and logging. unit names what --count counts.
+func runFlags(fs *flag.FlagSet, o *sim.Options, unit string) (progress *time.Duration, logLevel *string) {
+	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (default: until interrupted)")
+	fs.IntVar(&o.Count, "count", 0, "stop after this many "+unit+" (default: no limit)")
+	fs.Uint64Var(&o.Seed, "seed", 0, "random seed, for a repeatable run (default: a new one each run)")
+	fs.IntVar(&o.MaxAttempts, "max-attempts", o.MaxAttempts, "puts of one record before it counts as failed")
+	progress = fs.Duration("progress", 10*time.Second, "print progress this often (0: never)")
+	logLevel = fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	return progress, logLevel
+}
+
 func simInventory(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := sim.Defaults()
 	fs := flag.NewFlagSet("sim inventory", flag.ContinueOnError)
@@ -57,13 +69,8 @@ func simInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.Float64Var(&o.Rate, "rate", o.Rate, "records per second")
 	fs.IntVar(&o.Stores, "stores", o.Stores, "stores STORE_1..STORE_n")
 	fs.IntVar(&o.Products, "products", o.Products, "products PRD_1..PRD_n")
-	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (default: until interrupted)")
-	fs.IntVar(&o.Count, "count", 0, "stop after this many records (default: no limit)")
-	fs.Uint64Var(&o.Seed, "seed", 0, "random seed, for a repeatable sequence (default: a new one each run)")
 	fs.BoolVar(&o.Newline, "newline", false, "end each record with a newline (for destinations that keep JSON as is)")
-	fs.IntVar(&o.MaxAttempts, "max-attempts", o.MaxAttempts, "puts of one record before it counts as failed")
-	progress := fs.Duration("progress", 10*time.Second, "print progress this often (0: never)")
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	progress, logLevel := runFlags(fs, &o, "records")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -159,13 +166,8 @@ func simOrders(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.IntVar(&o.Products, "products", o.Products, "products in the catalog")
 	fs.IntVar(&o.Customers, "customers", o.Customers, "customers")
 	fs.IntVar(&o.Aggregate, "aggregate", 0, "KPL-aggregate this many order lines per Kinesis record (0: one line per record)")
-	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (default: until interrupted)")
-	fs.IntVar(&o.Count, "count", 0, "stop after this many order lines (default: no limit)")
-	fs.Uint64Var(&o.Seed, "seed", 0, "random seed, for a repeatable catalog and sequence (default: a new one each run)")
 	fs.BoolVar(&o.Newline, "newline", false, "end each order line with a newline")
-	fs.IntVar(&o.MaxAttempts, "max-attempts", o.MaxAttempts, "puts of one record before it counts as failed")
-	progress := fs.Duration("progress", 10*time.Second, "print progress this often (0: never)")
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	progress, logLevel := runFlags(fs, &o.Options, "order lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

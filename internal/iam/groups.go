@@ -166,20 +166,33 @@ func (s *Service) ListGroupsForUser(ctx context.Context, userName string, page P
 	return paginate(groups, func(g *Group) string { return nameKey(g.Name) }, page)
 }
 
-// AddUserToGroup adds a user to a group (at most 10 groups per user).
-func (s *Service) AddUserToGroup(ctx context.Context, groupName, userName string) error {
+func checkMemberNames(groupName, userName string) error {
 	if err := checkName(groupName, "groupName", 128); err != nil {
 		return err
 	}
-	if err := checkName(userName, "userName", 128); err != nil {
+	return checkName(userName, "userName", 128)
+}
+
+// loadMembership loads both sides of a group membership.
+func (s *Service) loadMembership(ctx context.Context, tx *meta.Tx, groupName, userName string) (*Group, *User, error) {
+	g, err := s.loadGroup(ctx, tx, groupName)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.loadUser(ctx, tx, userName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, u, nil
+}
+
+// AddUserToGroup adds a user to a group (at most 10 groups per user).
+func (s *Service) AddUserToGroup(ctx context.Context, groupName, userName string) error {
+	if err := checkMemberNames(groupName, userName); err != nil {
 		return err
 	}
 	return dbErr("add user to group", s.update(ctx, func(tx *meta.Tx) error {
-		g, err := s.loadGroup(ctx, tx, groupName)
-		if err != nil {
-			return err
-		}
-		u, err := s.loadUser(ctx, tx, userName)
+		g, u, err := s.loadMembership(ctx, tx, groupName, userName)
 		if err != nil {
 			return err
 		}
@@ -201,18 +214,11 @@ func (s *Service) AddUserToGroup(ctx context.Context, groupName, userName string
 
 // RemoveUserFromGroup removes a user from a group.
 func (s *Service) RemoveUserFromGroup(ctx context.Context, groupName, userName string) error {
-	if err := checkName(groupName, "groupName", 128); err != nil {
-		return err
-	}
-	if err := checkName(userName, "userName", 128); err != nil {
+	if err := checkMemberNames(groupName, userName); err != nil {
 		return err
 	}
 	return dbErr("remove user from group", s.update(ctx, func(tx *meta.Tx) error {
-		g, err := s.loadGroup(ctx, tx, groupName)
-		if err != nil {
-			return err
-		}
-		u, err := s.loadUser(ctx, tx, userName)
+		g, u, err := s.loadMembership(ctx, tx, groupName, userName)
 		if err != nil {
 			return err
 		}

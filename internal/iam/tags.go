@@ -69,18 +69,8 @@ func loadTags(ctx context.Context, tx *meta.Tx, kind, key string) ([]Tag, error)
 // to the key its tags are stored under.
 func (s *Service) taggedKey(ctx context.Context, tx *meta.Tx, kind, name string) (string, error) {
 	switch kind {
-	case kindUser:
-		u, err := s.loadUser(ctx, tx, name)
-		if err != nil {
-			return "", err
-		}
-		return nameKey(u.Name), nil
-	case kindRole:
-		r, err := s.loadRole(ctx, tx, name)
-		if err != nil {
-			return "", err
-		}
-		return nameKey(r.Name), nil
+	case kindUser, kindRole:
+		return s.entityKey(ctx, tx, kind, name)
 	default:
 		p, err := s.loadPolicy(ctx, tx, name)
 		if err != nil {

@@ -46,25 +46,12 @@ func ReferenceOrders(bucket, account string) OrdersPipeline {
 // Ensure creates what is missing of the flow and returns what it created.
 func (p OrdersPipeline) Ensure(ctx context.Context, cfg aws.Config) (created []string, err error) {
 	bucket := Pipeline{Bucket: p.Bucket}
-	steps := []struct {
-		what string
-		fn   func(context.Context, aws.Config) (bool, error)
-	}{
+	return ensureAll(ctx, cfg, []ensureStep{
 		{"bucket " + p.Bucket, bucket.ensureBucket},
 		{"stream " + p.Stream, p.ensureStream},
 		{"delivery stream " + p.DeliveryStream, p.ensureDeliveryStream},
 		{"crawler " + p.Crawler, p.ensureCrawler},
-	}
-	for _, s := range steps {
-		made, err := s.fn(ctx, cfg)
-		if err != nil {
-			return created, fmt.Errorf("%s: %w", s.what, err)
-		}
-		if made {
-			created = append(created, s.what)
-		}
-	}
-	return created, nil
+	})
 }
 
 func (p OrdersPipeline) ensureStream(ctx context.Context, cfg aws.Config) (bool, error) {

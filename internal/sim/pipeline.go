@@ -67,15 +67,23 @@ func Reference(bucket, account string) Pipeline {
 // is, so a second run on the same data reuses the first one's. It returns
 // what it created.
 func (p Pipeline) Ensure(ctx context.Context, cfg aws.Config) (created []string, err error) {
-	steps := []struct {
-		what string
-		fn   func(context.Context, aws.Config) (bool, error)
-	}{
+	return ensureAll(ctx, cfg, []ensureStep{
 		{"bucket " + p.Bucket, p.ensureBucket},
 		{"database " + p.Database, p.ensureDatabase},
 		{"table " + p.Database + "." + p.Table, p.ensureTable},
 		{"delivery stream " + p.DeliveryStream, p.ensureDeliveryStream},
-	}
+	})
+}
+
+// ensureStep creates one part of a pipeline unless it exists, and tells
+// whether it did.
+type ensureStep struct {
+	what string
+	fn   func(context.Context, aws.Config) (bool, error)
+}
+
+// ensureAll runs the steps in order and returns what they created.
+func ensureAll(ctx context.Context, cfg aws.Config, steps []ensureStep) (created []string, err error) {
 	for _, s := range steps {
 		made, err := s.fn(ctx, cfg)
 		if err != nil {
