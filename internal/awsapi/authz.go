@@ -47,7 +47,8 @@ func (e *AccessDenied) Error() string { return e.Message }
 type authzState struct {
 	authorizer Authorizer
 	protocol   protocol
-	global     map[string][]string
+	r          *http.Request
+	region     string
 }
 
 type protocol int
@@ -65,7 +66,7 @@ func withAuthz(ctx context.Context, a Authorizer, p protocol, r *http.Request, r
 	if a == nil {
 		return ctx
 	}
-	return context.WithValue(ctx, authzKey{}, &authzState{authorizer: a, protocol: p, global: globalKeys(r, region)})
+	return context.WithValue(ctx, authzKey{}, &authzState{authorizer: a, protocol: p, r: r, region: region})
 }
 
 // globalKeys are the aws:* condition keys every request has.
@@ -95,15 +96,10 @@ func Authorize(ctx context.Context, action, resource string, extra map[string][]
 	if st == nil || auth == nil || auth.Identity.Root {
 		return nil
 	}
-	keys := st.global
-	if len(extra) > 0 {
-		keys = make(map[string][]string, len(st.global)+len(extra))
-		for k, v := range st.global {
-			keys[k] = v
-		}
-		for k, v := range extra {
-			keys[k] = v
-		}
+	// Built here, not per request: root calls (most traffic) never need them.
+	keys := globalKeys(st.r, st.region)
+	for k, v := range extra {
+		keys[k] = v
 	}
 	err := st.authorizer.Authorize(ctx, auth.Identity, AuthzRequest{Action: action, Resource: resource, Context: keys})
 	var denied *AccessDenied
