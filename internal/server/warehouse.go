@@ -39,6 +39,7 @@ func (s *Server) openWarehouse(ctx context.Context, creds awsapi.CredentialSourc
 	}
 	srv, err := warehouse.New(ctx, warehouse.Options{
 		Credentials: creds, Users: s.iam, Dir: filepath.Join(s.cfg.DataDir, "warehouse"),
+		Roles: s.serviceRoles(), AccountID: s.cfg.AccountID, Region: s.cfg.Region,
 		Query: s.query, Catalog: s.catalog, Lake: s.lake, Paths: paths,
 		ReadDirs:    []string{filepath.Join(s.cfg.DataDir, "lake")},
 		MemoryLimit: s.cfg.QueryMemoryLimit, Threads: s.cfg.QueryThreads,

@@ -81,6 +81,10 @@ func (e *engine) createExternalSchema(ctx context.Context, c *conn, toks []token
 		return nil, syntaxError("CREATE EXTERNAL SCHEMA needs DATABASE 'name' and IAM_ROLE")
 	}
 	es.database = catalog.NormalizeName(es.database)
+	// Redshift assumes the role and reads the database as it.
+	if err := e.spectrum(c.user).checkSchema(ctx, es); err != nil {
+		return nil, err
+	}
 	if err := e.ensureCatalogDatabase(ctx, es.database, createDB); err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func (e *engine) rewrite(ctx context.Context, c *conn, sql string) (string, erro
 func (e *engine) refSource(ctx context.Context, c *conn, parts []string, ext map[string]externalSchema, ref query.WarehouseRef, single bool) (string, error) {
 	if len(parts) == 2 {
 		if es, ok := ext[parts[0]]; ok {
-			return e.externalSource(ctx, es, parts[1], ref, single)
+			return e.externalSource(ctx, c, es, parts[1], ref, single)
 		}
 	}
 	if build := e.systemView(parts); build != nil {
@@ -75,13 +75,17 @@ func (e *engine) refSource(ctx context.Context, c *conn, parts []string, ext map
 
 // externalSource resolves an external table through the query engine's
 // Glue resolution (files, formats, partition pruning).
-func (e *engine) externalSource(ctx context.Context, es externalSchema, name string, ref query.WarehouseRef, single bool) (string, error) {
+func (e *engine) externalSource(ctx context.Context, c *conn, es externalSchema, name string, ref query.WarehouseRef, single bool) (string, error) {
 	t, err := e.opts.Catalog.GetTable(ctx, es.database, name)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return "", newPGError(codeUndefinedTable, fmt.Sprintf("relation %q does not exist", es.name+"."+name))
 	}
 	if err != nil {
 		return "", fmt.Errorf("external table %s.%s: %w", es.name, name, err)
+	}
+	// Spectrum reads the table as the schema's IAM_ROLE.
+	if err := e.spectrum(c.user).checkRead(ctx, es, t); err != nil {
+		return "", err
 	}
 	src, err := e.opts.Query.WarehouseSource(ctx, t, ref, single)
 	if err != nil {

@@ -28,6 +28,11 @@ type spectrumRoles struct {
 	user            string // the database user, for Redshift's wording
 }
 
+// spectrum is the role checker for statements of the session user.
+func (e *engine) spectrum(user string) spectrumRoles {
+	return spectrumRoles{roles: e.opts.Roles, region: e.opts.Region, account: e.opts.AccountID, user: user}
+}
+
 // checkSchema is the check CREATE EXTERNAL SCHEMA makes: Redshift assumes
 // the role and reads the database from the catalog.
 func (s spectrumRoles) checkSchema(ctx context.Context, es externalSchema) error {

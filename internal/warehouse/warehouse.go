@@ -29,6 +29,11 @@ type Options struct {
 	// Credentials resolve the user name (an access key id) to its secret,
 	// which is the password.
 	Credentials awsapi.CredentialSource
+	// Roles, when set, makes external schemas act as their IAM_ROLE
+	// (Spectrum): the role must trust redshift.amazonaws.com and be allowed
+	// the Glue and S3 reads. AccountID and Region build the ARNs.
+	Roles             RoleAuthorizer
+	AccountID, Region string
 	// Users, when set, lets IAM users sign in with their user name and
 	// console password (*iam.Service).
 	Users UserPasswords
