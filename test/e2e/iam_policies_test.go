@@ -7,3 +7,9 @@ import "testing"
 func TestIAMPoliciesWithAWSCLIv2(t *testing.T) {
 	runScript(t, "iam_policies.sh", cliOrSkip(t, "/usr/bin/aws", "aws-cli/2."))
 }
+
+// The workshop's delivery role with service roles enforced: delivers with
+// the right policies, pauses and says why without, resumes when fixed.
+func TestServiceRolesWithAWSCLIv2(t *testing.T) {
+	runScript(t, "service_roles.sh", cliOrSkip(t, "/usr/bin/aws", "aws-cli/2."))
+}
