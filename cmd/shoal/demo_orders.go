@@ -92,7 +92,12 @@ func (d *ordersDemo) publish(ctx context.Context, table string) {
 		fmt.Fprintf(d.out, "  dashboard \"%s\": %s\n", dashboard.OrdersDashboard, url)
 	}
 	if addr := d.srv.WarehouseAddr(); addr != "" {
-		if err := createExternalSchema(ctx, d.srv, ordersSchema, p.Database); err != nil {
+		role := sim.SpectrumRole(d.srv.Config().AccountID)
+		if _, err := role.Ensure(ctx, d.aws); err != nil {
+			d.log.Warn("spectrum role", "err", err)
+			return
+		}
+		if err := createExternalSchema(ctx, d.srv, ordersSchema, p.Database, role.ARN); err != nil {
 			d.log.Warn("external schema", "err", err)
 			return
 		}
@@ -110,8 +115,9 @@ const ordersSchema = "orderlogs_schema"
 const ordersQuery = "select description, count(*) as count from %s where country='France' group by description order by count desc limit 10"
 
 // createExternalSchema maps a Glue database into the warehouse as a Spectrum
-// external schema, through the endpoint as any Postgres client would.
-func createExternalSchema(ctx context.Context, srv *server.Server, schema, database string) error {
+// external schema acting as roleARN, through the endpoint as any Postgres
+// client would.
+func createExternalSchema(ctx context.Context, srv *server.Server, schema, database, roleARN string) error {
 	host, port, err := net.SplitHostPort(srv.WarehouseAddr())
 	if err != nil {
 		return err
@@ -128,6 +134,6 @@ func createExternalSchema(ctx context.Context, srv *server.Server, schema, datab
 	}
 	defer conn.Close(context.Background())
 	_, err = conn.Exec(ctx, fmt.Sprintf("CREATE EXTERNAL SCHEMA IF NOT EXISTS %s FROM DATA CATALOG DATABASE '%s' IAM_ROLE '%s'",
-		schema, database, fmt.Sprintf("arn:aws:iam::%s:role/cadabra-spectrum", srv.Config().AccountID)))
+		schema, database, roleARN))
 	return err
 }

@@ -70,7 +70,7 @@ func TestDemo(t *testing.T) {
 	ordersReady := regexp.MustCompile(`(?s)catalogued orderlogs\.cadabra_orderlogs.*dashboard "Order history": http://.*external schema orderlogs_schema`)
 	out := runDemoUntil(t, dir, answered, ordersReady)
 	for _, want := range []string{
-		"created:       bucket shoal-inventory, database conversion_db, table conversion_db.conversion_table, delivery stream SI-Firehose",
+		"created:       bucket shoal-inventory, role firehose-delivery-role, database conversion_db, table conversion_db.conversion_table, delivery stream SI-Firehose",
 		"export AWS_ACCESS_KEY_ID=AKIA",
 		"athena start-query-execution --query-string \"SELECT * FROM conversion_db.conversion_table WHERE is_stock_low = true AND notification_sent = false\"",
 	} {

@@ -29,7 +29,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		whAddr     = fs.String("warehouse-addr", "", "warehouse (Postgres wire, Redshift-style) listen address, or off (default 127.0.0.1:5439; env SHOAL_WAREHOUSE_ADDR)")
 		fsync      = fs.String("fsync", "", "fsync policy: interval (default) or always (env SHOAL_FSYNC)")
 		logLevel   = fs.String("log-level", "info", "log level: debug, info, warn, error")
-		roles      = fs.Bool("enforce-service-roles", false, "delivery streams, crawlers and external schemas act as their IAM roles: trust and permissions are checked (env SHOAL_ENFORCE_SERVICE_ROLES)")
+		roles      = fs.Bool("enforce-service-roles", true, "delivery streams, crawlers and external schemas act as their IAM roles: trust and permissions are checked; =false trusts every role ARN (env SHOAL_ENFORCE_SERVICE_ROLES)")
 	)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -50,9 +50,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			*field = *flagVal
 		}
 	}
-	if *roles {
-		cfg.EnforceServiceRoles = true
-	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "enforce-service-roles" {
+			cfg.EnforceServiceRoles = *roles
+		}
+	})
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintln(stderr, "shoal: -log-level:", err)

@@ -44,7 +44,9 @@ type Config struct {
 	QueryMaxConcurrent int    `yaml:"query_max_concurrent"`
 
 	// EnforceServiceRoles makes delivery streams, crawlers and Spectrum
-	// schemas act as their IAM roles (trust and permissions checked).
+	// schemas act as their IAM roles (trust and permissions checked), as on
+	// AWS; false trusts every role ARN, for pipelines written against
+	// placeholder roles.
 	// DeliveryRetryBackoff is the first wait before a failed delivery is
 	// retried (default 1s, doubling).
 	EnforceServiceRoles  bool          `yaml:"enforce_service_roles"`
@@ -59,16 +61,17 @@ type Config struct {
 // Defaults returns the configuration used when nothing is set.
 func Defaults() Config {
 	return Config{
-		DataDir:            "./shoal-data",
-		Addr:               "127.0.0.1:4566",
-		ConsoleAddr:        "127.0.0.1:4580",
-		WarehouseAddr:      "127.0.0.1:5439",
-		AccountID:          "000000000000",
-		Region:             "us-east-1",
-		Fsync:              "interval",
-		FsyncInterval:      time.Second,
-		QueryMemoryLimit:   "1GB",
-		QueryMaxConcurrent: 4,
+		DataDir:             "./shoal-data",
+		Addr:                "127.0.0.1:4566",
+		ConsoleAddr:         "127.0.0.1:4580",
+		WarehouseAddr:       "127.0.0.1:5439",
+		AccountID:           "000000000000",
+		Region:              "us-east-1",
+		Fsync:               "interval",
+		FsyncInterval:       time.Second,
+		QueryMemoryLimit:    "1GB",
+		QueryMaxConcurrent:  4,
+		EnforceServiceRoles: true,
 	}
 }
 

@@ -28,7 +28,8 @@ type OrdersPipeline struct {
 	// CrawlSchedule is the crawler's Glue cron expression, so new hourly
 	// partitions are catalogued without anybody starting it.
 	CrawlSchedule string
-	RoleARN       string
+	// Role is what the delivery stream and the crawler act as.
+	Role ServiceRole
 	// BufferInterval is the delivery stream's buffering interval.
 	BufferInterval time.Duration
 }
@@ -38,7 +39,11 @@ func ReferenceOrders(bucket, account string) OrdersPipeline {
 	return OrdersPipeline{
 		Bucket: bucket, Stream: "CadabraOrders", Shards: 2, DeliveryStream: "CadabraOrdersToS3",
 		Database: "orderlogs", Crawler: "orderlogs-crawler", CrawlSchedule: "cron(0/10 * * * ? *)",
-		RoleARN:        fmt.Sprintf("arn:aws:iam::%s:role/cadabra-pipeline", account),
+		Role: ServiceRole{
+			ARN:      roleARN(account, "cadabra-pipeline"),
+			Services: []string{"firehose.amazonaws.com", "glue.amazonaws.com"},
+			Policies: []string{PolicyS3FullAccess, PolicyGlueServiceRole, PolicyKinesisReadOnly},
+		},
 		BufferInterval: time.Second,
 	}
 }
@@ -48,6 +53,7 @@ func (p OrdersPipeline) Ensure(ctx context.Context, cfg aws.Config) (created []s
 	bucket := Pipeline{Bucket: p.Bucket}
 	return ensureAll(ctx, cfg, []ensureStep{
 		{"bucket " + p.Bucket, bucket.ensureBucket},
+		{"role " + p.Role.Name(), p.Role.Ensure},
 		{"stream " + p.Stream, p.ensureStream},
 		{"delivery stream " + p.DeliveryStream, p.ensureDeliveryStream},
 		{"crawler " + p.Crawler, p.ensureCrawler},
@@ -95,9 +101,9 @@ func (p OrdersPipeline) ensureDeliveryStream(ctx context.Context, cfg aws.Config
 		DeliveryStreamName: aws.String(p.DeliveryStream),
 		DeliveryStreamType: fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
 		KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{
-			KinesisStreamARN: aws.String(arn), RoleARN: aws.String(p.RoleARN)},
+			KinesisStreamARN: aws.String(arn), RoleARN: aws.String(p.Role.ARN)},
 		ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{
-			BucketARN: aws.String("arn:aws:s3:::" + p.Bucket), RoleARN: aws.String(p.RoleARN),
+			BucketARN: aws.String("arn:aws:s3:::" + p.Bucket), RoleARN: aws.String(p.Role.ARN),
 			BufferingHints: &fhtypes.BufferingHints{SizeInMBs: aws.Int32(5),
 				IntervalInSeconds: aws.Int32(int32(max(p.BufferInterval, time.Second) / time.Second))},
 		},
@@ -110,7 +116,7 @@ func (p OrdersPipeline) ensureDeliveryStream(ctx context.Context, cfg aws.Config
 
 func (p OrdersPipeline) ensureCrawler(ctx context.Context, cfg aws.Config) (bool, error) {
 	in := &glue.CreateCrawlerInput{
-		Name: aws.String(p.Crawler), Role: aws.String(p.RoleARN), DatabaseName: aws.String(p.Database),
+		Name: aws.String(p.Crawler), Role: aws.String(p.Role.ARN), DatabaseName: aws.String(p.Database),
 		Description: aws.String("catalogs the order lines that the delivery stream writes"),
 		Targets:     &gluetypes.CrawlerTargets{S3Targets: []gluetypes.S3Target{{Path: aws.String("s3://" + p.Bucket + "/")}}},
 		SchemaChangePolicy: &gluetypes.SchemaChangePolicy{

@@ -48,8 +48,9 @@ type Pipeline struct {
 	Database       string
 	Table          string
 	DeliveryStream string
-	// RoleARN is recorded on the delivery stream, as AWS requires one.
-	RoleARN string
+	// Role is the delivery stream's role: it writes the bucket and reads
+	// the table for conversion as this role.
+	Role ServiceRole
 	// BufferInterval is the delivery stream's buffering interval.
 	BufferInterval time.Duration
 }
@@ -58,7 +59,11 @@ type Pipeline struct {
 func Reference(bucket, account string) Pipeline {
 	return Pipeline{
 		Bucket: bucket, Database: "conversion_db", Table: "conversion_table", DeliveryStream: "SI-Firehose",
-		RoleARN:        fmt.Sprintf("arn:aws:iam::%s:role/firehose-delivery-role", account),
+		Role: ServiceRole{
+			ARN:      roleARN(account, "firehose-delivery-role"),
+			Services: []string{"firehose.amazonaws.com"},
+			Policies: []string{PolicyS3FullAccess, PolicyGlueServiceRole},
+		},
 		BufferInterval: MinDynamicIntervalSec * time.Second,
 	}
 }
@@ -69,6 +74,7 @@ func Reference(bucket, account string) Pipeline {
 func (p Pipeline) Ensure(ctx context.Context, cfg aws.Config) (created []string, err error) {
 	return ensureAll(ctx, cfg, []ensureStep{
 		{"bucket " + p.Bucket, p.ensureBucket},
+		{"role " + p.Role.Name(), p.Role.Ensure},
 		{"database " + p.Database, p.ensureDatabase},
 		{"table " + p.Database + "." + p.Table, p.ensureTable},
 		{"delivery stream " + p.DeliveryStream, p.ensureDeliveryStream},
@@ -178,7 +184,7 @@ func (p Pipeline) ensureDeliveryStream(ctx context.Context, cfg aws.Config) (boo
 func (p Pipeline) destination() *fhtypes.ExtendedS3DestinationConfiguration {
 	return &fhtypes.ExtendedS3DestinationConfiguration{
 		BucketARN:         aws.String("arn:aws:s3:::" + p.Bucket),
-		RoleARN:           aws.String(p.RoleARN),
+		RoleARN:           aws.String(p.Role.ARN),
 		Prefix:            aws.String(DataPrefix),
 		ErrorOutputPrefix: aws.String(ErrorPrefix),
 		BufferingHints: &fhtypes.BufferingHints{
@@ -199,7 +205,7 @@ func (p Pipeline) destination() *fhtypes.ExtendedS3DestinationConfiguration {
 			Enabled: aws.Bool(true),
 			SchemaConfiguration: &fhtypes.SchemaConfiguration{
 				DatabaseName: aws.String(p.Database), TableName: aws.String(p.Table),
-				RoleARN: aws.String(p.RoleARN), VersionId: aws.String("LATEST"),
+				RoleARN: aws.String(p.Role.ARN), VersionId: aws.String("LATEST"),
 			},
 			InputFormatConfiguration: &fhtypes.InputFormatConfiguration{Deserializer: &fhtypes.Deserializer{
 				OpenXJsonSerDe: &fhtypes.OpenXJsonSerDe{}}},

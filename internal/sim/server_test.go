@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/shoal-dev/shoal/internal/sim"
+	"github.com/shoal-dev/shoal/internal/server"
 	"github.com/shoal-dev/shoal/internal/testenv"
 )
 
@@ -99,14 +100,15 @@ func TestMissingTargetFails(t *testing.T) {
 }
 
 // TestReferencePipeline builds the workshop's pipeline, produces into it and
-// asks Athena the planning query, as `shoal demo` does.
+// asks Athena the planning query, as `shoal demo` does; the delivery stream
+// acts as the role Ensure made.
 func TestReferencePipeline(t *testing.T) {
-	env := testenv.Start(t)
+	env := testenv.Start(t, func(c *server.Config) { c.EnforceServiceRoles = true })
 	ctx := context.Background()
 	cfg := env.AWSConfig()
 	p := sim.Reference("shoal-inventory", env.Server.Config().AccountID)
 	created, err := p.Ensure(ctx, cfg)
-	if err != nil || len(created) != 4 {
+	if err != nil || len(created) != 5 {
 		t.Fatalf("created %v: %v", created, err)
 	}
 	if created, err := p.Ensure(ctx, cfg); err != nil || len(created) != 0 {

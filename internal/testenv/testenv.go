@@ -45,6 +45,9 @@ func Start(t testing.TB, mutate ...func(*server.Config)) *Env {
 	cfg.ConsoleAddr = "127.0.0.1:0"
 	cfg.WarehouseAddr = "127.0.0.1:0"
 	cfg.RootAccessKeyID, cfg.RootSecretAccessKey = AccessKeyID, SecretAccessKey
+	// Most tests name placeholder role ARNs; tests of service roles turn
+	// enforcement back on.
+	cfg.EnforceServiceRoles = false
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -36,6 +36,8 @@ RESULTS = "cadabra-athena-results"
 CRAWLER = "orderlogs-crawler"
 DATABASE = "orderlogs"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/cadabra-pipeline"
+SPECTRUM_ROLE = f"arn:aws:iam::{ACCOUNT}:role/spectrum"
+MANAGED = "arn:aws:iam::aws:policy/"
 LINES = 3000
 
 
@@ -222,10 +224,25 @@ def main(binary):
         shoal.close()
 
 
+def create_role(iam, arn, services, policies):
+    """Creates a role the given services may assume, with managed policies attached."""
+    name = arn.rsplit("/", 1)[1]
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": services}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    for policy in policies:
+        iam.attach_role_policy(RoleName=name, PolicyArn=MANAGED + policy)
+
+
 def run(shoal):
     s3, kinesis, firehose = shoal.client("s3"), shoal.client("kinesis"), shoal.client("firehose")
-    glue, athena = shoal.client("glue"), shoal.client("athena")
+    glue, athena, iam = shoal.client("glue"), shoal.client("athena"), shoal.client("iam")
     print(f"# boto3 {boto3.__version__} against {shoal.endpoint}", flush=True)
+    create_role(iam, ROLE, ["firehose.amazonaws.com", "glue.amazonaws.com"],
+                ["AmazonS3FullAccess", "service-role/AWSGlueServiceRole", "AmazonKinesisReadOnlyAccess"])
+    create_role(iam, SPECTRUM_ROLE, ["redshift.amazonaws.com"],
+                ["AmazonS3ReadOnlyAccess", "service-role/AWSGlueServiceRole"])
+    ok("roles for the delivery stream and crawler, and for Spectrum")
     s3.create_bucket(Bucket=BUCKET)
     s3.create_bucket(Bucket=RESULTS)
 
@@ -285,7 +302,7 @@ def run(shoal):
     ok(f"Athena: {len(got)} descriptions, {sum(got.values())} French lines, as computed")
 
     shoal.psql(f"CREATE EXTERNAL SCHEMA orderlogs_schema FROM DATA CATALOG DATABASE '{DATABASE}' "
-               f"IAM_ROLE 'arn:aws:iam::{ACCOUNT}:role/spectrum'")
+               f"IAM_ROLE '{SPECTRUM_ROLE}'")
     got = collections.Counter()
     for y, m in months:
         out = shoal.psql(sql.format(t="orderlogs_schema." + table["Name"], y=y, m=m))

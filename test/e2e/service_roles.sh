@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The workshop's delivery role, end to end with the real AWS CLI v2 against
-# `shoal serve --enforce-service-roles`: a role trusting Firehose with
+# `shoal serve` (service roles enforced, the default): a role trusting Firehose with
 # AmazonS3FullAccess and AWSGlueServiceRole delivers; a role with only
 # AWSGlueServiceRole (no s3:PutObject on the bucket) does not deliver,
 # DescribeDeliveryStream says why, and once AmazonS3FullAccess is attached
@@ -10,7 +10,6 @@ set -euo pipefail
 
 shoal=${1:?usage: service_roles.sh SHOAL_BINARY [AWS_CLI]}
 . "$(dirname "$0")/lib.sh"
-export SHOAL_ENFORCE_SERVICE_ROLES=true
 start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAE2EROLESROOT0001 e2eRolesRootSecretE2eRolesRootSecret0001
 ok() { echo "ok - $*"; }
 fail() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The store-inventory workshop, end to end, with the real AWS CLI against
-# `shoal serve`: S3 bucket, Glue table, Firehose delivery stream converting
+# `shoal serve`: S3 bucket, Glue table, the delivery role, Firehose delivery stream converting
 # JSON to Parquet with dynamic partitioning, a batch of known records plus a
 # malformed one, the lake layout, then the planning query through Athena
 # compared value by value (API rows and the CSV in the output location).
@@ -55,6 +55,8 @@ dump("table.json", {
 })
 
 role = "arn:aws:iam::000000000000:role/firehose-delivery-role"
+dump("trust.json", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+     "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 jq = ('{store_id:.store_id,year:.check_timestamp|strftime("%Y"),month:.check_timestamp|strftime("%m"),'
       'day:.check_timestamp|strftime("%d"),hour:.check_timestamp|strftime("%H")}')
 dump("destination.json", {
@@ -107,6 +109,13 @@ aws glue create-table --database-name conversion_db --table-input "file://$work/
 cls=$(aws glue get-table --database-name conversion_db --name conversion_table --query 'Table.Parameters.classification' --output text)
 [ "$cls" = parquet ] || fail "table classification $cls"
 ok "glue create-database conversion_db, create-table conversion_table (parquet)"
+
+# --- IAM: the delivery role ("without proper permissions, the streaming pipeline cannot function") ---
+aws iam create-role --role-name firehose-delivery-role --assume-role-policy-document "file://$work/trust.json" >/dev/null
+for policy in AmazonS3FullAccess service-role/AWSGlueServiceRole; do
+  aws iam attach-role-policy --role-name firehose-delivery-role --policy-arn "arn:aws:iam::aws:policy/$policy"
+done
+ok "iam create-role firehose-delivery-role trusting Firehose, with AmazonS3FullAccess and AWSGlueServiceRole"
 
 # --- Firehose: SI-Firehose with conversion, dynamic partitioning and the workshop prefixes ---
 # CLI v2 builds before the end of 2023 carry a model where IntervalInSeconds
