@@ -147,7 +147,10 @@ type Process struct {
 // environment entries (KEY=VALUE) are appended.
 func StartProcess(t testing.TB, dataDir string, env ...string) *Process {
 	t.Helper()
-	env = append([]string{"SHOAL_ROOT_ACCESS_KEY_ID=" + AccessKeyID, "SHOAL_ROOT_SECRET_ACCESS_KEY=" + SecretAccessKey}, env...)
+	// As in Start, placeholder role ARNs are trusted unless env says otherwise
+	// (the last value of a variable wins).
+	env = append([]string{"SHOAL_ROOT_ACCESS_KEY_ID=" + AccessKeyID, "SHOAL_ROOT_SECRET_ACCESS_KEY=" + SecretAccessKey,
+		"SHOAL_ENFORCE_SERVICE_ROLES=false"}, env...)
 	p, err := serveproc.Start(context.Background(), Binary(t), dataDir, env...)
 	if err != nil {
 		t.Fatal(err)
