@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // Error is an error in the shape AWS protocols return: a stable code (the JSON
@@ -24,12 +26,17 @@ func Errorf(status int, code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Status: status}
 }
 
-// AsError converts any error into an *Error; unknown errors become
-// InternalFailure (JSON) so internals never leak as a malformed response.
+// AsError converts any error into an *Error: a service's *awserr.Error
+// keeps its code and message; unknown errors become InternalFailure (JSON)
+// so internals never leak as a malformed response.
 func AsError(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	var se *awserr.Error
+	if errors.As(err, &se) {
+		return &Error{Code: string(se.Code), Message: se.Message, Status: se.Status()}
 	}
 	return &Error{Code: "InternalFailure", Message: "internal error", Status: http.StatusInternalServerError}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/shoal-dev/shoal/internal/awserr"
 	"github.com/shoal-dev/shoal/internal/delivery"
 	"github.com/shoal-dev/shoal/internal/stream"
 )
@@ -179,14 +180,9 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, bool) {
 // serviceError answers a stream or delivery service error: a missing
 // resource is 404 with the AWS error code, anything else a logged 500.
 func (c *Console) serviceError(w http.ResponseWriter, err error) {
-	var se *stream.Error
-	if errors.As(err, &se) && se.Kind == stream.KindNotFound {
-		writeError(w, http.StatusNotFound, string(se.Kind), se.Message)
-		return
-	}
-	var de *delivery.Error
-	if errors.As(err, &de) && de.Kind == delivery.KindNotFound {
-		writeError(w, http.StatusNotFound, string(de.Kind), de.Message)
+	var se *awserr.Error
+	if errors.As(err, &se) && se.Code == awserr.NotFound {
+		writeError(w, http.StatusNotFound, string(se.Code), se.Message)
 		return
 	}
 	c.opts.Logger.Error("console metrics", "err", err)

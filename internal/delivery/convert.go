@@ -14,6 +14,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // convertOptions is a validated DataFormatConversionConfiguration.
@@ -88,14 +90,14 @@ func (p *plan) compileConversionOptions() error {
 	case "UNCOMPRESSED":
 		o.codec = &parquet.Uncompressed
 	default:
-		return errorf(KindValidation, "1 validation error detected: Value '%s' at 'parquetSerDe.compression' failed to satisfy constraint: Member must satisfy enum value set: [UNCOMPRESSED, GZIP, SNAPPY]", ps.Compression)
+		return awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'parquetSerDe.compression' failed to satisfy constraint: Member must satisfy enum value set: [UNCOMPRESSED, GZIP, SNAPPY]", ps.Compression)
 	}
 	switch ps.WriterVersion {
 	case "", "V1":
 	case "V2":
 		o.pageVersion = 2
 	default:
-		return errorf(KindValidation, "1 validation error detected: Value '%s' at 'parquetSerDe.writerVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1, V2]", ps.WriterVersion)
+		return awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'parquetSerDe.writerVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1, V2]", ps.WriterVersion)
 	}
 	if ps.PageSizeBytes != nil {
 		if *ps.PageSizeBytes < 64<<10 {
@@ -111,7 +113,7 @@ func (p *plan) compileConversionOptions() error {
 	}
 	if ps.MaxPaddingBytes != nil {
 		if *ps.MaxPaddingBytes < 0 {
-			return errorf(KindValidation, "1 validation error detected: Value '%d' at 'parquetSerDe.maxPaddingBytes' failed to satisfy constraint: Member must have value greater than or equal to 0", *ps.MaxPaddingBytes)
+			return awserr.New(awserr.Validation, "1 validation error detected: Value '%d' at 'parquetSerDe.maxPaddingBytes' failed to satisfy constraint: Member must have value greater than or equal to 0", *ps.MaxPaddingBytes)
 		}
 		// Padding would need the writer to know where row groups start
 		// within HDFS blocks; parquet-go has no such option, and adding

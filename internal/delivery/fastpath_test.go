@@ -14,6 +14,7 @@ import (
 	"github.com/itchyny/gojq"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/shoal-dev/shoal/internal/awserr"
 	"github.com/shoal-dev/shoal/internal/catalog"
 	"github.com/shoal-dev/shoal/internal/lake/file"
 )
@@ -360,7 +361,7 @@ func TestParquetSerDeBlockAndPadding(t *testing.T) {
 		t.Log(err)
 	}
 	err := base(&ParquetSerDe{MaxPaddingBytes: ptr(1024)}).compileConversionOptions()
-	if e, ok := err.(*Error); !ok || e.Kind != KindInvalidArgument || !strings.Contains(e.Message, "MaxPaddingBytes") {
+	if e, ok := err.(*awserr.Error); !ok || e.Code != awserr.InvalidArgument || !strings.Contains(e.Message, "MaxPaddingBytes") {
 		t.Fatalf("got %v", err)
 	}
 }

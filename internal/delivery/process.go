@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/itchyny/gojq"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // plan is a destination compiled for delivery.
@@ -47,7 +49,7 @@ func (p *plan) compileProcessing(created bool) error {
 	if dp := d.DynamicPartitioningConfiguration; dp != nil && boolVal(dp.Enabled, false) {
 		p.dynamic = true
 		if ro := dp.RetryOptions; ro != nil && ro.DurationInSeconds != nil && (*ro.DurationInSeconds < 0 || *ro.DurationInSeconds > 7200) {
-			return errorf(KindValidation, "1 validation error detected: Value '%d' at 'dynamicPartitioningConfiguration.retryOptions.durationInSeconds' failed to satisfy constraint: Member must have value between 0 and 7200", *ro.DurationInSeconds)
+			return awserr.New(awserr.Validation, "1 validation error detected: Value '%d' at 'dynamicPartitioningConfiguration.retryOptions.durationInSeconds' failed to satisfy constraint: Member must have value between 0 and 7200", *ro.DurationInSeconds)
 		}
 	}
 	if pc := d.ProcessingConfiguration; pc != nil && boolVal(pc.Enabled, false) {
@@ -78,7 +80,7 @@ func (p *plan) compileProcessing(created bool) error {
 			case "Decompression", "CloudWatchLogProcessing":
 				return invalidArg("Processor type %s is not supported by Shoal.", proc.Type)
 			default:
-				return errorf(KindValidation, "1 validation error detected: Value '%s' at 'processingConfiguration.processors.member.type' failed to satisfy constraint: Member must satisfy enum value set: [RecordDeAggregation, Decompression, CloudWatchLogProcessing, Lambda, MetadataExtraction, AppendDelimiterToRecord]", proc.Type)
+				return awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'processingConfiguration.processors.member.type' failed to satisfy constraint: Member must satisfy enum value set: [RecordDeAggregation, Decompression, CloudWatchLogProcessing, Lambda, MetadataExtraction, AppendDelimiterToRecord]", proc.Type)
 			}
 		}
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // One JetStream message carries all records of one put call (or one page of
@@ -82,12 +84,12 @@ func (s *Service) PutRecords(ctx context.Context, name string, records [][]byte)
 		return nil, 0, invalidArg("This operation is not permitted on KinesisStreamAsSource delivery stream type.")
 	}
 	if len(records) == 0 || len(records) > MaxBatchRecords {
-		return nil, 0, errorf(KindValidation, "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to %d and greater than or equal to 1", MaxBatchRecords)
+		return nil, 0, awserr.New(awserr.Validation, "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to %d and greater than or equal to 1", MaxBatchRecords)
 	}
 	total := 0
 	for i, r := range records {
 		if len(r) > MaxRecordSize {
-			return nil, 0, errorf(KindValidation, "1 validation error detected: Value at 'records.%d.member.data' failed to satisfy constraint: Member must have length less than or equal to %d", i+1, MaxRecordSize)
+			return nil, 0, awserr.New(awserr.Validation, "1 validation error detected: Value at 'records.%d.member.data' failed to satisfy constraint: Member must have length less than or equal to %d", i+1, MaxRecordSize)
 		}
 		total += len(r)
 	}
@@ -115,14 +117,14 @@ const maxTags = 50
 
 func validateTags(tags []Tag) error {
 	if len(tags) > maxTags {
-		return errorf(KindValidation, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", maxTags)
+		return awserr.New(awserr.Validation, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", maxTags)
 	}
 	for _, t := range tags {
 		if len(t.Key) < 1 || len(t.Key) > 128 {
-			return errorf(KindValidation, "1 validation error detected: Value '%s' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128", t.Key)
+			return awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128", t.Key)
 		}
 		if t.Value != nil && len(*t.Value) > 256 {
-			return errorf(KindValidation, "1 validation error detected: Value at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256")
+			return awserr.New(awserr.Validation, "1 validation error detected: Value at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256")
 		}
 	}
 	return nil
@@ -146,7 +148,7 @@ func (s *Service) Tag(ctx context.Context, name string, tags []Tag) error {
 			}
 		}
 		if len(cur) > maxTags {
-			return nil, errorf(KindLimitExceeded, "A delivery stream cannot have more than %d tags.", maxTags)
+			return nil, awserr.New(awserr.LimitExceeded, "A delivery stream cannot have more than %d tags.", maxTags)
 		}
 		return cur, nil
 	})

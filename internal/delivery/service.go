@@ -24,6 +24,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/shoal-dev/shoal/internal/awserr"
 	"github.com/shoal-dev/shoal/internal/catalog"
 	"github.com/shoal-dev/shoal/internal/lake"
 	"github.com/shoal-dev/shoal/internal/stream"
@@ -250,8 +251,8 @@ func (s *Service) stopLocked(e *entry) {
 	}
 }
 
-func (s *Service) notFound(name string) *Error {
-	return errorf(KindNotFound, "Firehose %s under account %s not found.", name, s.opts.AccountID)
+func (s *Service) notFound(name string) *awserr.Error {
+	return awserr.New(awserr.NotFound, "Firehose %s under account %s not found.", name, s.opts.AccountID)
 }
 
 // Create creates a delivery stream; it is ACTIVE on return.
@@ -280,10 +281,10 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.streams[in.Name]; ok {
-		return "", errorf(KindInUse, "Firehose %s under accountId %s already exists", in.Name, s.opts.AccountID)
+		return "", awserr.New(awserr.InUse, "Firehose %s under accountId %s already exists", in.Name, s.opts.AccountID)
 	}
 	if len(s.streams) >= MaxDeliveryStreams {
-		return "", errorf(KindLimitExceeded, "You have already consumed your firehose quota of %d hoses. Firehose names: ...", MaxDeliveryStreams)
+		return "", awserr.New(awserr.LimitExceeded, "You have already consumed your firehose quota of %d hoses. Firehose names: ...", MaxDeliveryStreams)
 	}
 	idb := make([]byte, 8)
 	_, _ = rand.Read(idb)
@@ -378,7 +379,7 @@ func (s *Service) UpdateDestination(ctx context.Context, name, currentVersion, d
 		return invalidArg("Destination %s not found for delivery stream %s.", destinationID, name)
 	}
 	if currentVersion != fmt.Sprint(e.cfg.Version) {
-		return errorf(KindConcurrentModification, "Cannot update firehose: %s since the current version id: %d and the specified version id: %s do not match", name, e.cfg.Version, currentVersion)
+		return awserr.New(awserr.ConcurrentModification, "Cannot update firehose: %s since the current version id: %d and the specified version id: %s do not match", name, e.cfg.Version, currentVersion)
 	}
 	cfg := e.cfg.clone()
 	wasDynamic := cfg.Destination.DynamicPartitioningConfiguration != nil && boolVal(cfg.Destination.DynamicPartitioningConfiguration.Enabled, false)
@@ -416,8 +417,8 @@ func (s *Service) checkSource(ctx context.Context, src *KinesisSource) error {
 		return invalidArg("KinesisStreamARN %s is invalid: %v", src.KinesisStreamARN, err)
 	}
 	if _, err := s.opts.Streams.DescribeStream(ctx, name); err != nil {
-		var se *stream.Error
-		if errors.As(err, &se) && se.Kind == stream.KindNotFound {
+		var se *awserr.Error
+		if errors.As(err, &se) && se.Code == awserr.NotFound {
 			return invalidArg("Kinesis stream %s does not exist.", src.KinesisStreamARN)
 		}
 		return err

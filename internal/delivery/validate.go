@@ -8,6 +8,8 @@ import (
 
 	// CustomTimeZone must work on hosts without a zone database.
 	_ "time/tzdata"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // Firehose limits.
@@ -33,7 +35,7 @@ var (
 
 func validateName(name string) error {
 	if len(name) < 1 || len(name) > 64 || !namePattern.MatchString(name) {
-		return errorf(KindValidation, "1 validation error detected: Value '%s' at 'deliveryStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 64", name)
+		return awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'deliveryStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 64", name)
 	}
 	return nil
 }
@@ -42,7 +44,7 @@ func validateName(name string) error {
 func bucketOf(arn string) (string, error) {
 	m := bucketARN.FindStringSubmatch(arn)
 	if m == nil {
-		return "", errorf(KindValidation, "1 validation error detected: Value '%s' at 'bucketARN' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:.*:s3:::[\\w\\.\\-]{1,255}", arn)
+		return "", awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'bucketARN' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:.*:s3:::[\\w\\.\\-]{1,255}", arn)
 	}
 	return m[1], nil
 }
@@ -65,13 +67,13 @@ func strVal(s *string) string {
 // returns its compiled plan (without the catalog schema, resolved later).
 func validateDestination(d *S3Destination, created bool) (*plan, error) {
 	if d.BucketARN == "" {
-		return nil, errorf(KindValidation, "1 validation error detected: Value null at 'extendedS3DestinationConfiguration.bucketARN' failed to satisfy constraint: Member must not be null")
+		return nil, awserr.New(awserr.Validation, "1 validation error detected: Value null at 'extendedS3DestinationConfiguration.bucketARN' failed to satisfy constraint: Member must not be null")
 	}
 	if _, err := bucketOf(d.BucketARN); err != nil {
 		return nil, err
 	}
 	if d.RoleARN == "" {
-		return nil, errorf(KindValidation, "1 validation error detected: Value null at 'extendedS3DestinationConfiguration.roleARN' failed to satisfy constraint: Member must not be null")
+		return nil, awserr.New(awserr.Validation, "1 validation error detected: Value null at 'extendedS3DestinationConfiguration.roleARN' failed to satisfy constraint: Member must not be null")
 	}
 	if !roleARN.MatchString(d.RoleARN) {
 		return nil, invalidArg("RoleARN %s is not a valid IAM role ARN.", d.RoleARN)
@@ -81,16 +83,16 @@ func validateDestination(d *S3Destination, created bool) (*plan, error) {
 			return nil, invalidArg("BufferingHints must specify both SizeInMBs and IntervalInSeconds, or neither.")
 		}
 		if h.SizeInMBs != nil && (*h.SizeInMBs < 1 || *h.SizeInMBs > 128) {
-			return nil, errorf(KindValidation, "1 validation error detected: Value '%d' at 'bufferingHints.sizeInMBs' failed to satisfy constraint: Member must have value between 1 and 128", *h.SizeInMBs)
+			return nil, awserr.New(awserr.Validation, "1 validation error detected: Value '%d' at 'bufferingHints.sizeInMBs' failed to satisfy constraint: Member must have value between 1 and 128", *h.SizeInMBs)
 		}
 		if h.IntervalInSeconds != nil && (*h.IntervalInSeconds < 0 || *h.IntervalInSeconds > 900) {
-			return nil, errorf(KindValidation, "1 validation error detected: Value '%d' at 'bufferingHints.intervalInSeconds' failed to satisfy constraint: Member must have value between 0 and 900", *h.IntervalInSeconds)
+			return nil, awserr.New(awserr.Validation, "1 validation error detected: Value '%d' at 'bufferingHints.intervalInSeconds' failed to satisfy constraint: Member must have value between 0 and 900", *h.IntervalInSeconds)
 		}
 	}
 	switch d.CompressionFormat {
 	case "", "UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY":
 	default:
-		return nil, errorf(KindValidation, "1 validation error detected: Value '%s' at 'compressionFormat' failed to satisfy constraint: Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]", d.CompressionFormat)
+		return nil, awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'compressionFormat' failed to satisfy constraint: Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]", d.CompressionFormat)
 	}
 	if d.FileExtension != nil && (len(*d.FileExtension) > 128 || !fileExtension.MatchString(*d.FileExtension)) {
 		return nil, invalidArg("FileExtension %q must start with a period and contain only characters 0-9a-z!-_.*'().", *d.FileExtension)
@@ -160,7 +162,7 @@ func validatePrefixLen(d *S3Destination) error {
 		v    *string
 	}{{"prefix", d.Prefix}, {"errorOutputPrefix", d.ErrorOutputPrefix}} {
 		if len(strVal(f.v)) > maxPrefixLen {
-			return errorf(KindValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", f.name, maxPrefixLen)
+			return awserr.New(awserr.Validation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", f.name, maxPrefixLen)
 		}
 	}
 	return nil
@@ -190,7 +192,7 @@ func checkSourceType(t string, src *KinesisSource) error {
 	case "MSKAsSource", "DatabaseAsSource":
 		return invalidArg("DeliveryStreamType %s is not supported by Shoal.", t)
 	default:
-		return errorf(KindValidation, "1 validation error detected: Value '%s' at 'deliveryStreamType' failed to satisfy constraint: Member must satisfy enum value set: [DirectPut, KinesisStreamAsSource, MSKAsSource, DatabaseAsSource]", t)
+		return awserr.New(awserr.Validation, "1 validation error detected: Value '%s' at 'deliveryStreamType' failed to satisfy constraint: Member must satisfy enum value set: [DirectPut, KinesisStreamAsSource, MSKAsSource, DatabaseAsSource]", t)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"sort"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // MaxTags is how many tags one stream may carry.
@@ -59,23 +61,23 @@ func (s *Service) CreateStream(ctx context.Context, in CreateStreamInput) error 
 	switch in.Mode {
 	case ModeOnDemand:
 		if in.ShardCount != 0 {
-			return errorf(KindInvalidArgument, "ShardCount must not be specified for a stream in ON_DEMAND mode.")
+			return awserr.New(awserr.InvalidArgument, "ShardCount must not be specified for a stream in ON_DEMAND mode.")
 		}
 		in.ShardCount = OnDemandShards
 	case ModeProvisioned:
 		if in.ShardCount < 1 {
-			return errorf(KindInvalidArgument, "ShardCount is required for a stream in PROVISIONED mode.")
+			return awserr.New(awserr.InvalidArgument, "ShardCount is required for a stream in PROVISIONED mode.")
 		}
 	default:
-		return errorf(KindInvalidArgument, "Unknown StreamMode %s.", in.Mode)
+		return awserr.New(awserr.InvalidArgument, "Unknown StreamMode %s.", in.Mode)
 	}
 	if len(in.Tags) > MaxTags {
-		return errorf(KindInvalidArgument, "Failed to create stream %s under account %s because a given stream cannot have more than %d tags associated with it.", in.Name, s.opts.AccountID, MaxTags)
+		return awserr.New(awserr.InvalidArgument, "Failed to create stream %s under account %s because a given stream cannot have more than %d tags associated with it.", in.Name, s.opts.AccountID, MaxTags)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := (*s.byName.Load())[in.Name]; ok {
-		return errorf(KindInUse, "Stream %s under account %s already exists.", in.Name, s.opts.AccountID)
+		return awserr.New(awserr.InUse, "Stream %s under account %s already exists.", in.Name, s.opts.AccountID)
 	}
 	if err := s.checkShardLimit(in.ShardCount); err != nil {
 		return err
@@ -206,7 +208,7 @@ func (s *Service) AddTags(ctx context.Context, name string, tags map[string]stri
 			}
 		}
 		if n > MaxTags {
-			return errorf(KindInvalidArgument, "Failed to add tags to stream %s under account %s because a given stream cannot have more than %d tags associated with it.", name, s.opts.AccountID, MaxTags)
+			return awserr.New(awserr.InvalidArgument, "Failed to add tags to stream %s under account %s because a given stream cannot have more than %d tags associated with it.", name, s.opts.AccountID, MaxTags)
 		}
 		for k, v := range tags {
 			m.Tags[k] = v
@@ -247,17 +249,17 @@ func (s *Service) Tags(ctx context.Context, name string) ([]Tag, error) {
 // called, since each only moves in its own direction.
 func (s *Service) SetRetention(ctx context.Context, name string, hours int, increase bool) error {
 	if hours < MinRetentionHours {
-		return errorf(KindInvalidArgument, "Minimum allowed retention period is %d hours. Requested retention period (%d hours) is too short.", MinRetentionHours, hours)
+		return awserr.New(awserr.InvalidArgument, "Minimum allowed retention period is %d hours. Requested retention period (%d hours) is too short.", MinRetentionHours, hours)
 	}
 	if hours > MaxRetentionHours {
-		return errorf(KindInvalidArgument, "Maximum allowed retention period is %d hours. Requested retention period (%d hours) is too long.", MaxRetentionHours, hours)
+		return awserr.New(awserr.InvalidArgument, "Maximum allowed retention period is %d hours. Requested retention period (%d hours) is too long.", MaxRetentionHours, hours)
 	}
 	return s.updateMeta(ctx, name, func(m *streamMeta) error {
 		if increase && hours < m.RetentionHours {
-			return errorf(KindInvalidArgument, "Requested retention period (%d hours) for stream %s can not be shorter than existing retention period (%d hours). Use DecreaseRetentionPeriod API.", hours, name, m.RetentionHours)
+			return awserr.New(awserr.InvalidArgument, "Requested retention period (%d hours) for stream %s can not be shorter than existing retention period (%d hours). Use DecreaseRetentionPeriod API.", hours, name, m.RetentionHours)
 		}
 		if !increase && hours > m.RetentionHours {
-			return errorf(KindInvalidArgument, "Requested retention period (%d hours) for stream %s can not be longer than existing retention period (%d hours). Use IncreaseRetentionPeriod API.", hours, name, m.RetentionHours)
+			return awserr.New(awserr.InvalidArgument, "Requested retention period (%d hours) for stream %s can not be longer than existing retention period (%d hours). Use IncreaseRetentionPeriod API.", hours, name, m.RetentionHours)
 		}
 		m.RetentionHours = hours
 		// Trimming is JetStream's MaxAge; update it before the metadata.
@@ -273,7 +275,7 @@ func (s *Service) checkShardLimit(adding int) error {
 		total += len(ds.layout.Load().open)
 	}
 	if total+adding > MaxShardsPerAccount {
-		return errorf(KindLimitExceeded, "This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
+		return awserr.New(awserr.LimitExceeded, "This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
 			s.opts.AccountID, s.opts.Region, total, MaxShardsPerAccount, adding)
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 	"unsafe"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // GetRecords limits as in Kinesis.
@@ -59,7 +61,7 @@ func (s *Service) GetRecords(ctx context.Context, iterator string, limit int) (*
 	}
 	ds := (*s.byID.Load())[p.stream]
 	if ds == nil {
-		return nil, errorf(KindNotFound, "Shard iterator refers to a stream that no longer exists under account %s.", s.opts.AccountID)
+		return nil, awserr.New(awserr.NotFound, "Shard iterator refers to a stream that no longer exists under account %s.", s.opts.AccountID)
 	}
 	lay := ds.layout.Load()
 	sh := lay.shard(p.shard)

@@ -8,6 +8,8 @@ import (
 	"encoding/binary"
 	"strconv"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // Shard iterator types.
@@ -56,7 +58,7 @@ func (s *Service) encodeIterator(p position) string {
 	return base64.StdEncoding.EncodeToString(b[:])
 }
 
-var errBadIterator = errorf(KindInvalidArgument, "Invalid ShardIterator.")
+var errBadIterator = awserr.New(awserr.InvalidArgument, "Invalid ShardIterator.")
 
 // decodeIterator checks the MAC and the age of an iterator.
 func (s *Service) decodeIterator(it string) (position, error) {
@@ -83,7 +85,7 @@ func (s *Service) decodeIterator(it string) (position, error) {
 	issued := time.UnixMilli(int64(binary.BigEndian.Uint64(b[33:])))
 	if now := s.opts.Now(); now.Sub(issued) > s.opts.IteratorTTL {
 		const javaDate = "Mon Jan 02 15:04:05 MST 2006"
-		return position{}, errorf(KindExpiredIterator, "Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of %d milliseconds.",
+		return position{}, awserr.New(awserr.ExpiredIterator, "Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of %d milliseconds.",
 			issued.UTC().Format(javaDate), now.UTC().Format(javaDate), s.opts.IteratorTTL.Milliseconds())
 	}
 	return p, nil
@@ -108,7 +110,7 @@ func (s *Service) GetShardIterator(ctx context.Context, name string, in Iterator
 	idx, ok := parseShardID(in.ShardID)
 	sh := ds.layout.Load().shard(idx)
 	if !ok || sh == nil {
-		return "", errorf(KindNotFound, "Shard %s in stream %s under account %s does not exist", in.ShardID, name, s.opts.AccountID)
+		return "", awserr.New(awserr.NotFound, "Shard %s in stream %s under account %s does not exist", in.ShardID, name, s.opts.AccountID)
 	}
 	p := position{stream: ds.idNum, shard: idx}
 	switch in.Type {
@@ -117,14 +119,14 @@ func (s *Service) GetShardIterator(ctx context.Context, name string, in Iterator
 		p.msgSeq = sh.lastSeq.Load() + 1
 	case AtSequenceNumber, AfterSequenceNumber:
 		if in.StartingSequenceNumber == "" {
-			return "", errorf(KindInvalidArgument, "StartingSequenceNumber must be specified for ShardIteratorType %s.", in.Type)
+			return "", awserr.New(awserr.InvalidArgument, "StartingSequenceNumber must be specified for ShardIteratorType %s.", in.Type)
 		}
 		n, ok := ParseSequenceNumber(in.StartingSequenceNumber)
 		if !ok {
-			return "", errorf(KindInvalidArgument, "StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid.", in.StartingSequenceNumber, sh.id, name, s.opts.AccountID)
+			return "", awserr.New(awserr.InvalidArgument, "StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid.", in.StartingSequenceNumber, sh.id, name, s.opts.AccountID)
 		}
 		if n.Shard != idx {
-			return "", errorf(KindInvalidArgument, "Invalid StartingSequenceNumber. It encodes %s, while it was used in a call to a shard with %s", shardID(n.Shard), sh.id)
+			return "", awserr.New(awserr.InvalidArgument, "Invalid StartingSequenceNumber. It encodes %s, while it was used in a call to a shard with %s", shardID(n.Shard), sh.id)
 		}
 		p.msgSeq, p.index = n.MsgSeq, n.Index
 		if in.Type == AfterSequenceNumber {
@@ -132,7 +134,7 @@ func (s *Service) GetShardIterator(ctx context.Context, name string, in Iterator
 		}
 	case AtTimestamp:
 		if in.Timestamp.IsZero() {
-			return "", errorf(KindInvalidArgument, "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.")
+			return "", awserr.New(awserr.InvalidArgument, "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.")
 		}
 		p.minArrival = in.Timestamp.UnixMilli()
 		seq, err := s.seqAtTime(ctx, sh, in.Timestamp)
@@ -141,7 +143,7 @@ func (s *Service) GetShardIterator(ctx context.Context, name string, in Iterator
 		}
 		p.msgSeq = seq
 	default:
-		return "", errorf(KindInvalidArgument, "Unknown ShardIteratorType %s.", in.Type)
+		return "", awserr.New(awserr.InvalidArgument, "Unknown ShardIteratorType %s.", in.Type)
 	}
 	return s.encodeIterator(p), nil
 }
@@ -177,7 +179,7 @@ func (s *Service) IteratorStream(iterator string) (string, error) {
 	}
 	ds := (*s.byID.Load())[p.stream]
 	if ds == nil {
-		return "", errorf(KindNotFound, "Shard iterator refers to a stream that no longer exists under account %s.", s.opts.AccountID)
+		return "", awserr.New(awserr.NotFound, "Shard iterator refers to a stream that no longer exists under account %s.", s.opts.AccountID)
 	}
 	return ds.meta.Load().Name, nil
 }

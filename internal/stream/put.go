@@ -9,6 +9,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // Record limits as in Kinesis.
@@ -49,7 +51,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 // records of that shard, as PutRecords reports per record.
 func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntry, results []PutResult) (failed int, err error) {
 	if len(entries) == 0 || len(entries) > MaxRecordsPerPut || len(results) != len(entries) {
-		return 0, errorf(KindInvalidArgument, "PutRecords takes 1 to %d records.", MaxRecordsPerPut)
+		return 0, awserr.New(awserr.InvalidArgument, "PutRecords takes 1 to %d records.", MaxRecordsPerPut)
 	}
 	ds, err := s.active(name)
 	if err != nil {
@@ -69,14 +71,14 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 		if e.ExplicitHashKey != "" {
 			var ok bool
 			if k, ok = parseHashKey(e.ExplicitHashKey); !ok {
-				return 0, errorf(KindInvalidArgument, "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", e.ExplicitHashKey)
+				return 0, awserr.New(awserr.InvalidArgument, "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", e.ExplicitHashKey)
 			}
 		} else {
 			k = partitionHash(e.PartitionKey)
 		}
 		size := len(e.Data) + len(e.PartitionKey)
 		if size > MaxRecordSize || len(e.PartitionKey) == 0 || (len(e.PartitionKey) > MaxPartitionKey && utf8.RuneCountInString(e.PartitionKey) > MaxPartitionKey) {
-			return 0, errorf(KindInvalidArgument, "Record %d is invalid: the partition key must have 1 to %d characters and data plus partition key at most %d bytes.", i, MaxPartitionKey, MaxRecordSize)
+			return 0, awserr.New(awserr.InvalidArgument, "Record %d is invalid: the partition key must have 1 to %d characters and data plus partition key at most %d bytes.", i, MaxPartitionKey, MaxRecordSize)
 		}
 		total += size
 		sh := route(open, k)
@@ -85,7 +87,7 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 		sizes[sh] += recordSize(e.PartitionKey, e.Data)
 	}
 	if total > MaxPutRecordsSize {
-		return 0, errorf(KindInvalidArgument, "Records size exceeds 5 MB limit")
+		return 0, awserr.New(awserr.InvalidArgument, "Records size exceeds 5 MB limit")
 	}
 
 	arrival := time.Now().UnixMilli()
@@ -150,7 +152,7 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 		s.opts.Logger.Error("store records", "stream", name, "shard", open[sh].id, "err", errs[sh])
 		for i := range results {
 			if results[i].Seq.Shard == sh {
-				results[i].ErrorCode, results[i].ErrorMessage = string(KindInternal), "Internal service failure."
+				results[i].ErrorCode, results[i].ErrorMessage = string(awserr.Internal), "Internal service failure."
 				failed++
 				total -= len(entries[i].Data) + len(entries[i].PartitionKey)
 			}
@@ -172,7 +174,7 @@ func (s *Service) PutRecord(ctx context.Context, name string, e PutEntry) (SeqNu
 		return SeqNum{}, err
 	}
 	if failed > 0 {
-		return SeqNum{}, errorf(KindInternal, "%s", res[0].ErrorMessage)
+		return SeqNum{}, awserr.New(awserr.Internal, "%s", res[0].ErrorMessage)
 	}
 	return res[0].Seq, nil
 }

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"sort"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // Resharding limits as in Kinesis.
@@ -31,10 +33,10 @@ type planner struct {
 func (p *planner) openShard(id string) (int, error) {
 	i, ok := parseShardID(id)
 	if !ok || i >= len(p.shards) {
-		return 0, errorf(KindNotFound, shardNotFoundInReshard, id, p.stream, p.account)
+		return 0, awserr.New(awserr.NotFound, shardNotFoundInReshard, id, p.stream, p.account)
 	}
 	if !p.shards[i].Closed.IsZero() {
-		return 0, errorf(KindInvalidArgument, notEligibleForReshard, shardID(i), p.stream, p.account)
+		return 0, awserr.New(awserr.InvalidArgument, notEligibleForReshard, shardID(i), p.stream, p.account)
 	}
 	return i, nil
 }
@@ -144,7 +146,7 @@ func (s *Service) SplitShard(ctx context.Context, name, shardToSplit, newStartin
 		sm := p.shards[i]
 		start, end := bigKey(sm.Start), bigKey(sm.End)
 		if !ok || key.Cmp(new(big.Int).Add(start, big.NewInt(1))) <= 0 || key.Cmp(end) >= 0 {
-			return errorf(KindInvalidArgument, "NewStartingHashKey %s used in SplitShard() on shard %s in stream %s under account %s is not both greater than one plus the shard's StartingHashKey %s and less than the shard's EndingHashKey %s.",
+			return awserr.New(awserr.InvalidArgument, "NewStartingHashKey %s used in SplitShard() on shard %s in stream %s under account %s is not both greater than one plus the shard's StartingHashKey %s and less than the shard's EndingHashKey %s.",
 				newStartingHashKey, shardID(i), name, s.opts.AccountID, sm.Start, sm.End)
 		}
 		p.split(i, key)
@@ -164,7 +166,7 @@ func (s *Service) MergeShards(ctx context.Context, name, shardToMerge, adjacentS
 			return err
 		}
 		if a == b || !p.adjacent(a, b) {
-			return errorf(KindInvalidArgument, "Shards %s and %s in stream %s under account %s are not an adjacent pair of shards eligible for merging",
+			return awserr.New(awserr.InvalidArgument, "Shards %s and %s in stream %s under account %s are not an adjacent pair of shards eligible for merging",
 				shardID(a), shardID(b), name, s.opts.AccountID)
 		}
 		p.merge(a, b)
@@ -191,7 +193,7 @@ func (s *Service) checkScaling(p *planner, name string, current, target int) err
 	ds, _ := s.lookup(name)
 	m := ds.meta.Load()
 	if m.Mode == ModeOnDemand {
-		return errorf(KindValidation, "UpdateShardCount is not supported for stream %s under account %s because it is in ON_DEMAND capacity mode.", name, s.opts.AccountID)
+		return awserr.New(awserr.Validation, "UpdateShardCount is not supported for stream %s under account %s because it is in ON_DEMAND capacity mode.", name, s.opts.AccountID)
 	}
 	recent := 0
 	for _, t := range m.Scalings {
@@ -201,13 +203,13 @@ func (s *Service) checkScaling(p *planner, name string, current, target int) err
 	}
 	switch {
 	case recent >= MaxScalingsPerDay:
-		return errorf(KindLimitExceeded, "Exceeded the number of allowed UpdateShardCount operations (%d) in a rolling 24 hour period for stream %s under account %s.", MaxScalingsPerDay, name, s.opts.AccountID)
+		return awserr.New(awserr.LimitExceeded, "Exceeded the number of allowed UpdateShardCount operations (%d) in a rolling 24 hour period for stream %s under account %s.", MaxScalingsPerDay, name, s.opts.AccountID)
 	case target > 2*current:
-		return errorf(KindLimitExceeded, "UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: %d Target shard count: %d", current, target)
+		return awserr.New(awserr.LimitExceeded, "UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: %d Target shard count: %d", current, target)
 	case 2*target < current:
-		return errorf(KindLimitExceeded, "UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: %d Target shard count: %d", current, target)
+		return awserr.New(awserr.LimitExceeded, "UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: %d Target shard count: %d", current, target)
 	case target > MaxShardsPerStream:
-		return errorf(KindLimitExceeded, "UpdateShardCount cannot scale up over %d shards in stream %s under account %s. Target shard count: %d", MaxShardsPerStream, name, s.opts.AccountID, target)
+		return awserr.New(awserr.LimitExceeded, "UpdateShardCount cannot scale up over %d shards in stream %s under account %s. Target shard count: %d", MaxShardsPerStream, name, s.opts.AccountID, target)
 	case target > current:
 		return s.checkShardLimit(target - current)
 	}
@@ -233,7 +235,7 @@ func (s *Service) reshard(ctx context.Context, name string, plan func(p *planner
 	}
 	if m.Status != StatusActive {
 		s.mu.Unlock()
-		return errorf(KindInUse, "Stream %s under account %s not ACTIVE, instead in state %s", name, s.opts.AccountID, m.Status)
+		return awserr.New(awserr.InUse, "Stream %s under account %s not ACTIVE, instead in state %s", name, s.opts.AccountID, m.Status)
 	}
 	updating := m.clone()
 	updating.Status = StatusUpdating

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/shoal-dev/shoal/internal/awserr"
 	"github.com/shoal-dev/shoal/internal/natsjs"
 )
 
@@ -141,7 +142,7 @@ func TestReshardStateMachine(t *testing.T) {
 	}
 	put(t, s, "r", 10, "during") // writes go on while UPDATING
 	err := s.SplitShard(ctx, "r", "shardId-000000000000", "12345")
-	if se, ok := err.(*Error); !ok || se.Kind != KindInUse {
+	if se, ok := err.(*awserr.Error); !ok || se.Code != awserr.InUse {
 		t.Fatalf("reshard while UPDATING: %v", err)
 	}
 	wg.Wait()
@@ -182,9 +183,9 @@ func TestUpdateShardCountUniform(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		target int
-		kind   Kind
-	}{{9, KindLimitExceeded}, {1, KindLimitExceeded}} {
-		if _, err := s.UpdateShardCount(ctx, "u", tc.target); err == nil || err.(*Error).Kind != tc.kind {
+		kind   awserr.Code
+	}{{9, awserr.LimitExceeded}, {1, awserr.LimitExceeded}} {
+		if _, err := s.UpdateShardCount(ctx, "u", tc.target); err == nil || err.(*awserr.Error).Code != tc.kind {
 			t.Fatalf("to %d: %v", tc.target, err)
 		}
 	}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/shoal-dev/shoal/internal/awserr"
 )
 
 // Defaults and limits that mirror Kinesis.
@@ -133,7 +135,7 @@ func (s *Service) AccountID() string { return s.opts.AccountID }
 func (s *Service) ResolveName(name, arn string) (string, error) {
 	if arn == "" {
 		if name == "" {
-			return "", errorf(KindInvalidArgument, "Either StreamName or StreamARN must be provided.")
+			return "", awserr.New(awserr.InvalidArgument, "Either StreamName or StreamARN must be provided.")
 		}
 		return name, nil
 	}
@@ -142,7 +144,7 @@ func (s *Service) ResolveName(name, arn string) (string, error) {
 		return "", err
 	}
 	if name != "" && name != fromARN {
-		return "", errorf(KindInvalidArgument, "StreamARN %s does not match StreamName %s.", arn, name)
+		return "", awserr.New(awserr.InvalidArgument, "StreamARN %s does not match StreamName %s.", arn, name)
 	}
 	return fromARN, nil
 }
@@ -150,15 +152,15 @@ func (s *Service) ResolveName(name, arn string) (string, error) {
 func (s *Service) nameFromARN(arn string) (string, error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "kinesis" {
-		return "", errorf(KindInvalidArgument, "Invalid StreamARN %s.", arn)
+		return "", awserr.New(awserr.InvalidArgument, "Invalid StreamARN %s.", arn)
 	}
 	name, ok := strings.CutPrefix(parts[5], "stream/")
 	if !ok || name == "" {
-		return "", errorf(KindInvalidArgument, "Invalid StreamARN %s.", arn)
+		return "", awserr.New(awserr.InvalidArgument, "Invalid StreamARN %s.", arn)
 	}
 	if parts[3] != s.opts.Region || parts[4] != s.opts.AccountID {
 		// Another account or region is another Kinesis endpoint: not here.
-		return "", errorf(KindNotFound, "Stream %s under account %s not found.", name, parts[4])
+		return "", awserr.New(awserr.NotFound, "Stream %s under account %s not found.", name, parts[4])
 	}
 	return name, nil
 }
@@ -180,9 +182,9 @@ func (s *Service) active(name string) (*dataStream, error) {
 	}
 	if st := ds.meta.Load().Status; st != StatusActive && st != StatusUpdating {
 		if st == StatusCreating {
-			return nil, errorf(KindNotFound, "Stream %s under account %s not found.", name, s.opts.AccountID)
+			return nil, awserr.New(awserr.NotFound, "Stream %s under account %s not found.", name, s.opts.AccountID)
 		}
-		return nil, errorf(KindInUse, "Stream %s under account %s is currently %s.", name, s.opts.AccountID, st)
+		return nil, awserr.New(awserr.InUse, "Stream %s under account %s is currently %s.", name, s.opts.AccountID, st)
 	}
 	return ds, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shoal-dev/shoal/internal/awserr"
 	"github.com/shoal-dev/shoal/internal/natsjs"
 )
 
@@ -53,7 +54,7 @@ func TestIteratorExpiry(t *testing.T) {
 	}
 	now = now.Add(2 * time.Second)
 	_, err = s.GetRecords(ctx, it, 0)
-	if se, ok := err.(*Error); !ok || se.Kind != KindExpiredIterator {
+	if se, ok := err.(*awserr.Error); !ok || se.Code != awserr.ExpiredIterator {
 		t.Fatalf("want expired, got %v", err)
 	}
 }

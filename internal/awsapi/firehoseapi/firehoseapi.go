@@ -5,7 +5,6 @@ package firehoseapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -37,14 +36,6 @@ func Register(rt *awsapi.Router, svc *delivery.Service) {
 		"UntagDeliveryStream":       a.untag,
 		"ListTagsForDeliveryStream": a.listTags,
 	})
-}
-
-func apiError(err error) error {
-	var de *delivery.Error
-	if errors.As(err, &de) {
-		return &awsapi.Error{Status: http.StatusBadRequest, Code: string(de.Kind), Message: de.Message}
-	}
-	return err
 }
 
 func required(name, value string) error {
@@ -116,7 +107,7 @@ func (a *api) create(ctx context.Context, call *awsapi.Call) (any, error) {
 	}
 	arn, err := a.svc.Create(ctx, ci)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return map[string]string{"DeliveryStreamARN": arn}, nil
 }
@@ -137,7 +128,7 @@ func (a *api) delete(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := a.authorize(ctx, "firehose:DeleteDeliveryStream", in.DeliveryStreamName, nil); err != nil {
 		return nil, err
 	}
-	return struct{}{}, apiError(a.svc.Delete(ctx, in.DeliveryStreamName))
+	return struct{}{}, a.svc.Delete(ctx, in.DeliveryStreamName)
 }
 
 func (a *api) list(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -184,7 +175,7 @@ func (a *api) putRecord(ctx context.Context, call *awsapi.Call) (any, error) {
 	}
 	res, failed, err := a.svc.PutRecords(ctx, in.DeliveryStreamName, [][]byte{in.Record.Data})
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	if failed > 0 {
 		return nil, &awsapi.Error{Status: http.StatusServiceUnavailable, Code: res[0].ErrorCode, Message: res[0].ErrorMessage}
@@ -220,7 +211,7 @@ func (a *api) putRecordBatch(ctx context.Context, call *awsapi.Call) (any, error
 	}
 	res, failed, err := a.svc.PutRecords(ctx, in.DeliveryStreamName, recs)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	out := make([]batchEntry, len(res))
 	for i, r := range res {
@@ -243,7 +234,7 @@ func (a *api) tag(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := a.authorize(ctx, "firehose:TagDeliveryStream", in.DeliveryStreamName, requestTagKeys(in.Tags)); err != nil {
 		return nil, err
 	}
-	return struct{}{}, apiError(a.svc.Tag(ctx, in.DeliveryStreamName, in.Tags))
+	return struct{}{}, a.svc.Tag(ctx, in.DeliveryStreamName, in.Tags)
 }
 
 func (a *api) untag(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -260,7 +251,7 @@ func (a *api) untag(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err := a.authorize(ctx, "firehose:UntagDeliveryStream", in.DeliveryStreamName, tagKeysOnly(in.TagKeys)); err != nil {
 		return nil, err
 	}
-	return struct{}{}, apiError(a.svc.Untag(ctx, in.DeliveryStreamName, in.TagKeys))
+	return struct{}{}, a.svc.Untag(ctx, in.DeliveryStreamName, in.TagKeys)
 }
 
 func (a *api) listTags(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -280,7 +271,7 @@ func (a *api) listTags(ctx context.Context, call *awsapi.Call) (any, error) {
 	}
 	cfg, err := a.svc.Describe(ctx, in.DeliveryStreamName)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	limit := 50
 	if in.Limit != nil {
@@ -320,7 +311,7 @@ func (a *api) describe(ctx context.Context, call *awsapi.Call) (any, error) {
 	}
 	cfg, err := a.svc.Describe(ctx, in.DeliveryStreamName)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	d := cfg.Destination
 	s3 := map[string]any{"RoleARN": d.RoleARN, "BucketARN": d.BucketARN, "Prefix": d.Prefix, "ErrorOutputPrefix": d.ErrorOutputPrefix,
@@ -413,5 +404,5 @@ func (a *api) updateDestination(ctx context.Context, call *awsapi.Call) (any, er
 	err := a.svc.UpdateDestination(ctx, in.DeliveryStreamName, in.CurrentDeliveryStreamVersionId, in.DestinationId, func(d *delivery.S3Destination) error {
 		return delivery.Merge(d, upd)
 	})
-	return struct{}{}, apiError(err)
+	return struct{}{}, err
 }

@@ -29,7 +29,7 @@ func (a *api) resolveFor(ctx context.Context, action string, t target) (string, 
 func (a *api) authorizeIterator(ctx context.Context, iterator string) error {
 	name, err := a.svc.IteratorStream(iterator)
 	if err != nil {
-		return apiError(err)
+		return err
 	}
 	return awsapi.Authorize(ctx, "kinesis:GetRecords", a.streamARN(name), nil)
 }

@@ -2,9 +2,6 @@
 package kinesisapi
 
 import (
-	"errors"
-	"net/http"
-
 	"github.com/shoal-dev/shoal/internal/awsapi"
 	"github.com/shoal-dev/shoal/internal/stream"
 )
@@ -46,23 +43,10 @@ func Register(rt *awsapi.Router, svc *stream.Service) {
 	})
 }
 
-// apiError maps service errors to Kinesis errors.
-func apiError(err error) error {
-	var se *stream.Error
-	if errors.As(err, &se) {
-		status := http.StatusBadRequest
-		if se.Kind == stream.KindInternal {
-			status = http.StatusInternalServerError
-		}
-		return &awsapi.Error{Status: status, Code: string(se.Kind), Message: se.Message}
-	}
-	return err
-}
-
 // resolve returns the stream name a request addresses.
 func (a *api) resolve(t target) (string, error) {
 	name, err := a.svc.ResolveName(t.StreamName, t.StreamARN)
-	return name, apiError(err)
+	return name, err
 }
 
 // decode reads the request and runs the member validation.

@@ -31,7 +31,7 @@ func (a *api) putRecord(ctx context.Context, call *awsapi.Call) (any, error) {
 	// record's sequence number already exceeds all earlier ones in its shard.
 	seq, err := a.svc.PutRecord(ctx, name, stream.PutEntry{Data: in.Data, PartitionKey: in.PartitionKey, ExplicitHashKey: in.ExplicitHashKey})
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return &PutRecordOutput{
 		SequenceNumber: string(stream.AppendSequenceNumber(nil, seq)),
@@ -76,7 +76,7 @@ func (a *api) putRecords(ctx context.Context, call *awsapi.Call) (any, error) {
 	results := make([]stream.PutResult, len(entries))
 	failed, err := a.svc.PutRecords(ctx, name, entries, results)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return &putRecordsResponse{results: results, failed: failed}, nil
 }
@@ -116,7 +116,7 @@ func (a *api) getShardIterator(ctx context.Context, call *awsapi.Call) (any, err
 	}
 	it, err := a.svc.GetShardIterator(ctx, name, ii)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return &GetShardIteratorOutput{ShardIterator: it}, nil
 }
@@ -146,7 +146,7 @@ func (a *api) getRecords(ctx context.Context, call *awsapi.Call) (any, error) {
 	}
 	out, err := a.svc.GetRecords(ctx, in.ShardIterator, limit)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return &getRecordsResponse{out: out}, nil
 }

@@ -25,7 +25,7 @@ func (a *api) splitShard(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.SplitShard(ctx, name, in.ShardToSplit, in.NewStartingHashKey))
+	return empty{}, a.svc.SplitShard(ctx, name, in.ShardToSplit, in.NewStartingHashKey)
 }
 
 func (a *api) mergeShards(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -42,7 +42,7 @@ func (a *api) mergeShards(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.MergeShards(ctx, name, in.ShardToMerge, in.AdjacentShardToMerge))
+	return empty{}, a.svc.MergeShards(ctx, name, in.ShardToMerge, in.AdjacentShardToMerge)
 }
 
 func (a *api) updateShardCount(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -70,7 +70,7 @@ func (a *api) updateShardCount(ctx context.Context, call *awsapi.Call) (any, err
 	}
 	current, err := a.svc.UpdateShardCount(ctx, name, int(*in.TargetShardCount))
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return &UpdateShardCountOutput{CurrentShardCount: int32(current), TargetShardCount: *in.TargetShardCount, StreamName: name, StreamARN: a.svc.ARN(name)}, nil
 }

@@ -153,7 +153,7 @@ func (a *api) addTagsToStream(ctx context.Context, call *awsapi.Call) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.AddTags(ctx, name, in.Tags))
+	return empty{}, a.svc.AddTags(ctx, name, in.Tags)
 }
 
 func (a *api) removeTagsFromStream(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -173,7 +173,7 @@ func (a *api) removeTagsFromStream(ctx context.Context, call *awsapi.Call) (any,
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.RemoveTags(ctx, name, in.TagKeys))
+	return empty{}, a.svc.RemoveTags(ctx, name, in.TagKeys)
 }
 
 func (a *api) listTagsForStream(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -192,7 +192,7 @@ func (a *api) listTagsForStream(ctx context.Context, call *awsapi.Call) (any, er
 	}
 	tags, err := a.svc.Tags(ctx, name)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	limit := 50
 	if in.Limit != nil {
@@ -230,7 +230,7 @@ func (a *api) tagResource(ctx context.Context, call *awsapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.AddTags(ctx, name, in.Tags))
+	return empty{}, a.svc.AddTags(ctx, name, in.Tags)
 }
 
 func (a *api) untagResource(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -250,7 +250,7 @@ func (a *api) untagResource(ctx context.Context, call *awsapi.Call) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.RemoveTags(ctx, name, in.TagKeys))
+	return empty{}, a.svc.RemoveTags(ctx, name, in.TagKeys)
 }
 
 func (a *api) listTagsForResource(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -269,7 +269,7 @@ func (a *api) listTagsForResource(ctx context.Context, call *awsapi.Call) (any, 
 	}
 	tags, err := a.svc.Tags(ctx, name)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	out := &ListTagsForResourceOutput{Tags: make([]Tag, len(tags))}
 	for i, t := range tags {
@@ -294,7 +294,7 @@ func (a *api) retention(ctx context.Context, call *awsapi.Call, increase bool) (
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, apiError(a.svc.SetRetention(ctx, name, int(*in.RetentionPeriodHours), increase))
+	return empty{}, a.svc.SetRetention(ctx, name, int(*in.RetentionPeriodHours), increase)
 }
 
 func (a *api) increaseRetention(ctx context.Context, call *awsapi.Call) (any, error) {

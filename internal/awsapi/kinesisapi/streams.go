@@ -43,7 +43,7 @@ func (a *api) createStream(ctx context.Context, call *awsapi.Call) (any, error) 
 	if in.StreamModeDetails != nil {
 		cs.Mode = in.StreamModeDetails.StreamMode
 	}
-	return empty{}, apiError(a.svc.CreateStream(ctx, cs))
+	return empty{}, a.svc.CreateStream(ctx, cs)
 }
 
 func (a *api) deleteStream(ctx context.Context, call *awsapi.Call) (any, error) {
@@ -60,7 +60,7 @@ func (a *api) deleteStream(ctx context.Context, call *awsapi.Call) (any, error) 
 	}
 	// EnforceConsumerDeletion is accepted either way: Shoal has no
 	// registered (enhanced fan-out) consumers to protect.
-	return empty{}, apiError(a.svc.DeleteStream(ctx, name))
+	return empty{}, a.svc.DeleteStream(ctx, name)
 }
 
 func wireShards(shards []stream.Shard) []Shard {
@@ -86,7 +86,7 @@ func (a *api) describe(ctx context.Context, action string, t target) (stream.Des
 		return stream.Description{}, err
 	}
 	d, err := a.svc.DescribeStream(ctx, name)
-	return d, apiError(err)
+	return d, err
 }
 
 func (a *api) describeStream(ctx context.Context, call *awsapi.Call) (any, error) {
