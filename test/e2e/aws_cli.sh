@@ -6,9 +6,6 @@ set -euo pipefail
 shoal=${1:?usage: aws_cli.sh SHOAL_BINARY [AWS_CLI]}
 . "$(dirname "$0")/lib.sh"
 start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAE2ETESTKEY000001 e2eSecretKeyE2eSecretKeyE2eSecretKey0001
-pass=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-fail() { echo "FAIL - $*"; exit 1; }
 
 echo "# $("$aws_bin" --version 2>&1) against $endpoint"
 

@@ -1,7 +1,8 @@
 # Shared by the end-to-end scripts: start `shoal serve` on a free port with
-# known root keys, point the AWS CLI at it, and clean up on exit.
+# known root keys, point the AWS CLI at it, clean up on exit, and report checks.
 # Usage (after `set -euo pipefail`): . lib.sh; start_shoal SHOAL_BINARY AWS_CLI KEY_ID SECRET
-# Sets: work (temp dir), endpoint, aws_bin; defines aws (the CLI with --endpoint-url).
+# Sets: work (temp dir), endpoint, aws_bin; defines aws (the CLI with
+# --endpoint-url), ok, fail, until_ok and as (below).
 
 work=$(mktemp -d)
 server_pid=""
@@ -30,3 +31,28 @@ start_shoal() {
 }
 
 aws() { "$aws_bin" --endpoint-url "$endpoint" "$@"; }
+
+# Reporting: ok counts a passed check; fail stops the script with the
+# server's last log lines.
+pass=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+fail() {
+  echo "FAIL - $*"
+  echo "# server log:"; tail -n 30 "$work/server.err" 2>/dev/null || true
+  exit 1
+}
+# until_ok SECONDS WHAT COMMAND...: retry COMMAND until it succeeds or time runs out.
+until_ok() {
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for $what"
+    sleep 0.5
+  done
+}
+# as KEY SECRET TOKEN CMD...: run the CLI with other credentials (TOKEN may be "").
+as() {
+  local id=$1 secret=$2 token=$3
+  shift 3
+  AWS_ACCESS_KEY_ID=$id AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token aws "$@"
+}

@@ -11,21 +11,6 @@ set -euo pipefail
 shoal=${1:?usage: service_roles.sh SHOAL_BINARY [AWS_CLI]}
 . "$(dirname "$0")/lib.sh"
 start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAE2EROLESROOT0001 e2eRolesRootSecretE2eRolesRootSecret0001
-ok() { echo "ok - $*"; }
-fail() {
-  echo "FAIL - $*"
-  echo "# server log:"; tail -n 30 "$work/server.err"
-  exit 1
-}
-# until_ok SECONDS WHAT COMMAND...: retry COMMAND until it succeeds or time runs out.
-until_ok() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for $what"
-    sleep 0.5
-  done
-}
 bucket=workshop-roles
 # lines PREFIX: newline-delimited records delivered under PREFIX.
 lines() {

@@ -10,21 +10,6 @@ set -euo pipefail
 shoal=${1:?usage: workshop.sh SHOAL_BINARY [AWS_CLI]}
 . "$(dirname "$0")/lib.sh"
 start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAWORKSHOPKEY00001 workshopSecretKeyWorkshopSecretKey000001
-ok() { echo "ok - $*"; }
-fail() {
-  echo "FAIL - $*"
-  echo "# server log:"; tail -n 30 "$work/server.err"
-  exit 1
-}
-# until_ok SECONDS WHAT COMMAND...: retry COMMAND until it succeeds or time runs out.
-until_ok() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for $what"
-    sleep 0.5
-  done
-}
 
 echo "# $("$aws_bin" --version 2>&1) against $endpoint"
 bucket=shoal-workshop
