@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam"
 	"github.com/shoal-dev/shoal/internal/query"
 	"github.com/shoal-dev/shoal/internal/warehouse"
 )
@@ -39,6 +40,7 @@ func (s *Server) openWarehouse(ctx context.Context, creds awsapi.CredentialSourc
 	}
 	srv, err := warehouse.New(ctx, warehouse.Options{
 		Credentials: creds, Users: s.iam, Dir: filepath.Join(s.cfg.DataDir, "warehouse"),
+		Authorizer: s.iam, Directory: iamUsers{s.iam},
 		Roles: s.serviceRoles(), AccountID: s.cfg.AccountID, Region: s.cfg.Region,
 		Query: s.query, Catalog: s.catalog, Lake: s.lake, Paths: paths,
 		ReadDirs:    []string{filepath.Join(s.cfg.DataDir, "lake")},
@@ -88,4 +90,17 @@ func (s *Server) WarehouseAddr() string {
 		return ""
 	}
 	return s.wh.ln.Addr().String()
+}
+
+// iamUsers tells the warehouse which database users exist: IAM users are
+// its users (GRANT to anyone else fails, as on Redshift).
+type iamUsers struct{ svc *iam.Service }
+
+func (u iamUsers) UserExists(ctx context.Context, name string) (bool, error) {
+	_, err := u.svc.GetUser(ctx, name)
+	var ae *awsapi.Error
+	if errors.As(err, &ae) {
+		return false, nil // NoSuchEntity, or not a valid user name
+	}
+	return err == nil, err
 }

@@ -12,7 +12,7 @@ const versionString = "PostgreSQL 8.0.2 on x86_64-pc-linux-gnu, compiled by gcc,
 // compatMacros give DuckDB the Postgres catalog functions psql and BI
 // tools call that it lacks; they are temporary, per connection. Every
 // object is owned by the signed-in user, the only one there is.
-func compatMacros(user string) []string {
+func compatMacros(user string, superuser bool) []string {
 	return append([]string{
 		`CREATE OR REPLACE TEMP MACRO version() AS ` + quoteString(versionString),
 		`CREATE OR REPLACE TEMP MACRO pg_get_userbyid(id) AS ` + quoteString(user),
@@ -23,7 +23,7 @@ func compatMacros(user string) []string {
 		`CREATE OR REPLACE TEMP MACRO array_upper(arr, dim) AS len(arr)`,
 		// Postgres's three-argument form (pretty-print flag).
 		`CREATE OR REPLACE TEMP MACRO pg_get_expr(expr, rel) AS CAST(expr AS VARCHAR), (expr, rel, pretty) AS CAST(expr AS VARCHAR)`,
-	}, biMacros()...)
+	}, append(biMacros(), privilegeMacros(user, superuser)...)...)
 }
 
 // pgEdits translate Postgres idioms DuckDB does not parse or reads

@@ -77,11 +77,9 @@ func biMacros() []string {
 		// Sizes on disk are not tracked per table: unknown.
 		m = append(m, `CREATE OR REPLACE TEMP MACRO `+f+`(rel) AS CAST(NULL AS BIGINT)`)
 	}
-	for _, f := range []string{"has_table_privilege", "has_schema_privilege", "has_database_privilege", "has_any_column_privilege",
-		"has_function_privilege", "has_type_privilege", "has_sequence_privilege", "pg_has_role"} {
+	for _, f := range []string{"has_function_privilege", "has_type_privilege", "has_sequence_privilege", "pg_has_role"} {
 		m = append(m, `CREATE OR REPLACE TEMP MACRO `+f+`(a, b) AS true, (a, b, c) AS true`)
 	}
-	m = append(m, `CREATE OR REPLACE TEMP MACRO has_column_privilege(a, b, c) AS true, (a, b, c, d) AS true`)
 	return m
 }
 

@@ -17,12 +17,21 @@ func (e *engine) create(ctx context.Context, c *conn, sql string, toks []token) 
 	case p.accept("materialized", "view"):
 		return e.createMatView(ctx, c, sql, p.toks[p.i:])
 	case p.accept("schema"):
-		return e.passThrough(ctx, c, sql, "CREATE SCHEMA")
+		p.accept("if", "not", "exists")
+		name, err := p.ident()
+		if err != nil {
+			return nil, err
+		}
+		return e.createOwned(ctx, c, schemaKey(name), "CREATE SCHEMA", func() error { return execAll(ctx, c, sql) })
 	case p.accept("view"), p.accept("or", "replace", "view"):
 		if err := e.rejectExternalRefs(ctx, c, sql, "a view"); err != nil {
 			return nil, err
 		}
-		return e.passThrough(ctx, c, sql, "CREATE VIEW")
+		name, err := p.qualified()
+		if err != nil {
+			return nil, err
+		}
+		return e.createOwned(ctx, c, c.relationKeyOf(name), "CREATE VIEW", func() error { return execAll(ctx, c, sql) })
 	}
 	p.accept("local")
 	if p.accept("temporary") || p.accept("temp") || p.accept("table") {
@@ -106,17 +115,16 @@ func (e *engine) createTable(ctx context.Context, c *conn, sql string, toks []to
 		return nil, err
 	}
 	translated := applyEdits(sql, edits)
+	run := func() error { return execAll(ctx, c, translated) }
 	if !isCTAS {
-		if err := execAll(ctx, c, translated); err != nil {
-			return nil, err
-		}
-		return &result{tag: "CREATE TABLE"}, nil
+		return e.createTableOwned(ctx, c, toks, name, "CREATE TABLE", run)
 	}
 	rewritten, err := e.rewrite(ctx, c, translated)
 	if err != nil {
 		return nil, err
 	}
-	if err := execAll(ctx, c, rewritten); err != nil {
+	run = func() error { return execAll(ctx, c, rewritten) }
+	if _, err := e.createTableOwned(ctx, c, toks, name, "SELECT", run); err != nil {
 		return nil, err
 	}
 	n, err := queryStrings(ctx, c, "SELECT count(*) FROM "+qualifiedName(name))

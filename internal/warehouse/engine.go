@@ -81,6 +81,10 @@ func openEngine(ctx context.Context, opts Options) (*engine, error) {
 			return nil, fmt.Errorf("warehouse setup %q: %w", s, err)
 		}
 	}
+	if err := setupPrivileges(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("warehouse setup privileges: %w", err)
+	}
 	return &engine{db: db, opts: opts}, nil
 }
 
@@ -111,24 +115,27 @@ type conn struct {
 	txReadOnly bool
 	// settings hold the session parameters SET gave and SHOW reports.
 	settings map[string]string
-	// user is the signed-in user (an access key id).
+	// user is the database user: an IAM user's name, or the access key id
+	// of the root keys.
 	user string
+	// superuser sessions (root keys) skip every privilege check.
+	superuser bool
 }
 
 // connect opens a session connection with the settings and the Postgres
 // compatibility macros installed.
-func (e *engine) connect(ctx context.Context, user string) (*conn, error) {
+func (e *engine) connect(ctx context.Context, user string, superuser bool) (*conn, error) {
 	c, err := e.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse connection: %w", err)
 	}
-	for _, s := range append(append([]string{}, sessionSettings...), compatMacros(user)...) {
+	for _, s := range append(append([]string{}, sessionSettings...), compatMacros(user, superuser)...) {
 		if _, err := c.ExecContext(ctx, s); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("warehouse session setup %q: %w", firstLine(s), err)
 		}
 	}
-	return &conn{Conn: c, settings: map[string]string{}, user: user}, nil
+	return &conn{Conn: c, settings: map[string]string{}, user: user, superuser: superuser}, nil
 }
 
 // txStatus is ReadyForQuery's transaction indicator.

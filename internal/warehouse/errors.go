@@ -40,6 +40,8 @@ const (
 	codeInFailedTransaction   = "25P02"
 	codeReadOnlyTransaction   = "25006"
 	codeLoadError             = "XX000"
+	codeInsufficientPrivilege = "42501"
+	codeInvalidGrant          = "0LP01"
 )
 
 func syntaxError(msg string) *pgError { return newPGError(codeSyntax, msg) }

@@ -37,6 +37,14 @@ func (e *engine) exec(ctx context.Context, c *conn, sql string) (*result, error)
 	if err := c.checkReadOnly(toks); err != nil {
 		return nil, err
 	}
+	if !c.superuser {
+		if err := e.authorize(ctx, c, sql, toks); err != nil {
+			if c.inTx {
+				c.failed = true
+			}
+			return nil, err
+		}
+	}
 	res, err := e.dispatch(ctx, c, sql, toks)
 	if err != nil && c.inTx {
 		c.failed = true
@@ -57,6 +65,8 @@ func (e *engine) dispatch(ctx context.Context, c *conn, sql string, toks []token
 		return e.drop(ctx, c, sql, toks)
 	case first.is("copy"):
 		return e.copy(ctx, c, toks)
+	case first.is("grant"), first.is("revoke"):
+		return e.grant(ctx, c, toks)
 	case first.is("refresh"):
 		return e.refresh(ctx, c, toks)
 	case first.is("comment"):
@@ -292,6 +302,12 @@ func (e *engine) describe(ctx context.Context, c *conn, sql string) ([]query.Col
 		return []query.ColumnInfo{{Name: "QUERY PLAN", Label: "QUERY PLAN", Type: "varchar"}}, nil
 	case !(first.is("select") || first.is("with") || first.is("values") || first.is("table") || first.isPunct("(")):
 		return []query.ColumnInfo{}, nil
+	}
+	if !c.superuser {
+		// Even the columns of a query are only for those who may run it.
+		if err := e.authorize(ctx, c, sql, toks); err != nil {
+			return nil, err
+		}
 	}
 	rewritten, err := e.rewrite(ctx, c, sql)
 	if err != nil {

@@ -134,7 +134,7 @@ func (e *engine) storeExternalSchema(ctx context.Context, c *conn, es externalSc
 		if err != nil {
 			return duckError(err)
 		}
-		return nil
+		return recordCreated(ctx, c, schemaKey(es.name))
 	})
 	if err != nil {
 		return nil, err

@@ -20,6 +20,10 @@ func TestIAMUserSignIn(t *testing.T) {
 	if _, err := svc.CreateUser(ctx, iam.CreateUserInput{Name: "analyst"}); err != nil {
 		t.Fatal(err)
 	}
+	// Redshift's IAM sign-in is authorized as redshift:GetClusterCredentials.
+	if err := svc.AttachPolicy(ctx, "user", "analyst", "arn:aws:iam::aws:policy/AdministratorAccess"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.CreateLoginProfile(ctx, "analyst", "Correct-Horse-9", false); err != nil {
 		t.Fatal(err)
 	}

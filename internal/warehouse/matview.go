@@ -48,7 +48,7 @@ func (e *engine) createMatView(ctx context.Context, c *conn, sql string, toks []
 		if err != nil {
 			return duckError(err)
 		}
-		return nil
+		return recordCreated(ctx, c, relationKey(schema, table))
 	})
 	if err != nil {
 		return nil, err

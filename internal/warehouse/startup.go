@@ -39,7 +39,7 @@ func (s *Server) handle(ctx context.Context, conn net.Conn) {
 		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "user", sess.user, "err", err)
 		return
 	}
-	if sess.db, err = s.engine.connect(ctx, sess.user); err != nil {
+	if sess.db, err = s.engine.connect(ctx, sess.dbUser(), sess.identity.Root); err != nil {
 		s.log.Error("open session", "err", err)
 		_ = sess.fatal(codeInternal, "could not open a session")
 		return
@@ -106,6 +106,9 @@ func (s *Server) authenticate(ctx context.Context, sess *session, params map[str
 	if err := s.scram(ctx, sess); err != nil {
 		return err
 	}
+	if err := s.authorizeSignIn(ctx, sess); err != nil {
+		return err
+	}
 	be := sess.be
 	be.Send(&pgproto3.AuthenticationOk{})
 	for _, p := range [][2]string{
@@ -116,7 +119,7 @@ func (s *Server) authenticate(ctx context.Context, sess *session, params map[str
 		{"TimeZone", "UTC"},
 		{"integer_datetimes", "on"},
 		{"standard_conforming_strings", "on"},
-		{"is_superuser", "off"},
+		{"is_superuser", onOff(sess.identity.Root)},
 		{"session_authorization", sess.user},
 		{"application_name", params["application_name"]},
 	} {

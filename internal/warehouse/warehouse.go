@@ -37,6 +37,13 @@ type Options struct {
 	// Users, when set, lets IAM users sign in with their user name and
 	// console password (*iam.Service).
 	Users UserPasswords
+	// Authorizer, when set, decides whether an IAM user may sign in
+	// (redshift:GetClusterCredentials on their dbuser and on the dbname,
+	// as Redshift's IAM authentication is authorized). Root keys are the
+	// superuser and are not asked about.
+	Authorizer awsapi.Authorizer
+	// Directory, when set, tells GRANT and REVOKE which users exist.
+	Directory UserDirectory
 	// Dir holds the database file (dev.duckdb).
 	Dir string
 	// Query resolves external (Glue) tables to lake scans; Catalog holds

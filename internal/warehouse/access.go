@@ -1,0 +1,235 @@
+package warehouse
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// checker decides one statement of a user who is not a superuser. Which
+// tables a query reads comes from DuckDB's own parser
+// (json_serialize_sql), so subqueries, CTEs, parenthesized joins and
+// table functions are all seen; names that resolve to nothing are refused
+// rather than left to DuckDB, which would read them as files.
+type checker struct {
+	e   *engine
+	c   *conn
+	acl *acl
+	rel *relations
+	ext map[string]externalSchema
+}
+
+// authorize checks a statement before it runs; superusers never get here.
+func (e *engine) authorize(ctx context.Context, c *conn, sql string, toks []token) error {
+	a, err := loadACL(ctx, c)
+	if err != nil {
+		return err
+	}
+	rel, err := loadRelations(ctx, c)
+	if err != nil {
+		return err
+	}
+	ext, err := loadExternalSchemas(ctx, c)
+	if err != nil {
+		return err
+	}
+	k := &checker{e: e, c: c, acl: a, rel: rel, ext: ext}
+	return k.statement(ctx, sql, toks)
+}
+
+func (k *checker) statement(ctx context.Context, sql string, toks []token) error {
+	first := toks[0]
+	switch {
+	case first.is("explain"):
+		i := 1
+		for i < len(toks) && (toks[i].is("analyze") || toks[i].is("verbose")) {
+			i++
+		}
+		if i == len(toks) {
+			return nil
+		}
+		return k.statement(ctx, sql[toks[i].pos:], toks[i:])
+	case first.is("select"), first.is("with"), first.is("values"), first.is("table"), first.isPunct("("):
+		return k.reads(ctx, sql)
+	case first.is("insert"), first.is("update"), first.is("delete"):
+		return k.dml(ctx, sql, toks)
+	case first.is("truncate"), first.is("alter"):
+		return k.alter(toks)
+	case first.is("create"):
+		return k.create(ctx, sql, toks)
+	case first.is("drop"):
+		return k.drop(toks)
+	case first.is("copy"):
+		spec, err := parseCopy(toks[1:])
+		if err != nil {
+			return err
+		}
+		return k.needRelation(spec.table, "INSERT")
+	case first.is("refresh") && len(toks) > 3:
+		return k.ownName(toks[3:])
+	case first.is("comment"):
+		return k.comment(toks)
+	}
+	return nil
+}
+
+// reads checks every table and table function a query reads.
+func (k *checker) reads(ctx context.Context, sql string) error {
+	toks, err := lex(sql)
+	if err != nil {
+		return err
+	}
+	edits := pgEdits(toks)
+	sess, err := k.c.sessionEdits(toks)
+	if err != nil {
+		return err
+	}
+	var out string
+	// The function takes only a constant.
+	err = k.c.QueryRowContext(ctx, `SELECT CAST(json_serialize_sql(`+quoteString(applyEdits(sql, append(edits, sess...)))+`) AS VARCHAR)`).Scan(&out)
+	if err != nil {
+		return duckError(err)
+	}
+	var tree map[string]any
+	if err := json.Unmarshal([]byte(out), &tree); err != nil {
+		return fmt.Errorf("statement tree: %w", err)
+	}
+	if failed, _ := tree["error"].(bool); failed {
+		msg, _ := tree["error_message"].(string)
+		return syntaxError(msg)
+	}
+	return k.walk(tree, nil)
+}
+
+// walk visits a parse tree; ctes are the CTE names in scope.
+func (k *checker) walk(node any, ctes map[string]bool) error {
+	switch n := node.(type) {
+	case []any:
+		for _, v := range n {
+			if err := k.walk(v, ctes); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		ctes = withCTEs(n, ctes)
+		switch n["type"] {
+		case "BASE_TABLE":
+			if err := k.readTable(tableParts(n), ctes); err != nil {
+				return err
+			}
+		case "TABLE_FUNCTION":
+			if err := tableFunction(n); err != nil {
+				return err
+			}
+		}
+		for _, v := range n {
+			if err := k.walk(v, ctes); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// withCTEs adds the names a node's WITH clause defines.
+func withCTEs(n map[string]any, ctes map[string]bool) map[string]bool {
+	m, _ := n["cte_map"].(map[string]any)
+	entries, _ := m["map"].([]any)
+	if len(entries) == 0 {
+		return ctes
+	}
+	out := map[string]bool{}
+	for name := range ctes {
+		out[name] = true
+	}
+	for _, e := range entries {
+		if entry, ok := e.(map[string]any); ok {
+			name, _ := entry["key"].(string)
+			out[strings.ToLower(name)] = true
+		}
+	}
+	return out
+}
+
+func tableParts(n map[string]any) []string {
+	var parts []string
+	for _, key := range []string{"catalog_name", "schema_name", "table_name"} {
+		if s, _ := n[key].(string); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return parts
+}
+
+// allowedTableFunctions generate rows or describe the catalog; every
+// other table function (files, other databases, query strings) is
+// refused to users who are not superusers.
+var allowedTableFunctions = words(`unnest range generate_series generate_subscripts`)
+
+func tableFunction(n map[string]any) error {
+	f, _ := n["function"].(map[string]any)
+	name, _ := f["function_name"].(string)
+	if allowedTableFunctions[strings.ToLower(name)] || strings.HasPrefix(strings.ToLower(name), "duckdb_") && name != "duckdb_secrets" {
+		return nil
+	}
+	return newPGError(codeInsufficientPrivilege, "permission denied for function "+name)
+}
+
+// readTable checks SELECT on one table reference.
+func (k *checker) readTable(parts []string, ctes map[string]bool) error {
+	if len(parts) == 1 && ctes[strings.ToLower(parts[0])] {
+		return nil
+	}
+	r, err := k.resolve(parts)
+	if err != nil {
+		return err
+	}
+	switch r.kind {
+	case refExternal:
+		if !k.acl.has(schemaKey(r.schema), "USAGE") {
+			return deniedSchema(r.schema)
+		}
+	case refLocal:
+		return k.acl.useRelation(r.schema, r.name, "SELECT")
+	case refMissing:
+		return newPGError(codeUndefinedTable, fmt.Sprintf("relation %q does not exist", strings.Join(parts, ".")))
+	}
+	return nil
+}
+
+// needRelation checks priv on a written target (a missing one is left
+// for the statement itself to report).
+func (k *checker) needRelation(parts []string, priv string) error {
+	r, err := k.resolve(parts)
+	if err != nil || r.kind != refLocal {
+		return err
+	}
+	return k.acl.useRelation(r.schema, r.name, priv)
+}
+
+// ownName checks ownership of the relation named at toks[0:].
+func (k *checker) ownName(toks []token) error {
+	p := &parser{toks: toks}
+	p.accept("if", "exists")
+	name, err := p.qualified()
+	if err != nil {
+		return err
+	}
+	return k.own(name, "")
+}
+
+func (k *checker) own(parts []string, alsoPriv string) error {
+	r, err := k.resolve(parts)
+	if err != nil || r.kind != refLocal {
+		return err
+	}
+	return k.acl.ownRelation(r.schema, r.name, alsoPriv)
+}
+
+func (k *checker) ownSchema(name string) error {
+	if !k.acl.owns(schemaKey(name)) {
+		return notOwner("schema", name)
+	}
+	return nil
+}
