@@ -21,6 +21,13 @@ func checkSessionToken(r *http.Request, cred Credential, now time.Time) error {
 	if token == "" {
 		token = r.URL.Query().Get("X-Amz-Security-Token")
 	}
+	return cred.CheckSessionToken(token, now)
+}
+
+// CheckSessionToken verifies the session token sent with the credential's
+// key: required and unexpired for temporary credentials, refused with
+// long-term keys.
+func (cred Credential) CheckSessionToken(token string, now time.Time) error {
 	if cred.SessionTokenSHA256 == nil {
 		if token != "" {
 			return authErr(authUnknownKey, "The security token included in the request is invalid.")

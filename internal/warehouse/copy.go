@@ -22,6 +22,7 @@ type copySpec struct {
 	delimiter      string
 	quote          string
 	gzip           bool
+	auth           copyAuth
 }
 
 // copy loads every object under the prefix into a local table in one
@@ -41,6 +42,9 @@ func (e *engine) copy(ctx context.Context, c *conn, toks []token) (*result, erro
 	}
 	objects, err := e.listObjects(ctx, spec.bucket, spec.prefix)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.authorizeCopy(ctx, c, spec, objects); err != nil {
 		return nil, err
 	}
 	var total int64
@@ -283,6 +287,9 @@ func parseCopy(toks []token) (*copySpec, error) {
 			return nil, err
 		}
 	}
+	if err := spec.auth.validate(); err != nil {
+		return nil, err
+	}
 	if spec.format == "parquet" && (spec.gzip || spec.ignoreHeader > 0) {
 		return nil, newPGError(codeFeatureNotSupported, "GZIP and IGNOREHEADER are not supported with FORMAT PARQUET")
 	}
@@ -291,14 +298,11 @@ func parseCopy(toks []token) (*copySpec, error) {
 
 // copyParam reads one COPY parameter.
 func copyParam(p *parser, spec *copySpec) error {
+	if ok, err := spec.auth.authParam(p); ok {
+		return err
+	}
 	var err error
 	switch {
-	case p.accept("iam_role"):
-		if !p.accept("default") {
-			_, err = p.str()
-		}
-	case p.accept("credentials"), p.accept("region"), p.accept("access_key_id"), p.accept("secret_access_key"), p.accept("session_token"):
-		_, err = p.str()
 	case p.accept("format"):
 		p.accept("as")
 		return copyFormat(p, spec, true)

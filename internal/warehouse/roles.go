@@ -70,7 +70,7 @@ func (s spectrumRoles) glue(ctx context.Context, es externalSchema, action, tabl
 		resources = append(resources, base+"table/"+es.database+"/"+table)
 	}
 	for _, r := range resources {
-		err := s.authorize(ctx, es, awsapi.AuthzRequest{Action: action, Resource: r})
+		err := s.authorize(ctx, es.iamRole, awsapi.AuthzRequest{Action: action, Resource: r})
 		if err != nil {
 			return wrapDenied(err, " (Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException)")
 		}
@@ -79,23 +79,23 @@ func (s spectrumRoles) glue(ctx context.Context, es externalSchema, action, tabl
 }
 
 func (s spectrumRoles) s3(ctx context.Context, es externalSchema, req awsapi.AuthzRequest) error {
-	if err := s.authorize(ctx, es, req); err != nil {
+	if err := s.authorize(ctx, es.iamRole, req); err != nil {
 		return wrapDenied(err, " (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)")
 	}
 	return nil
 }
 
-// authorize asks as the schema's role; a role that cannot be assumed gets
-// Redshift's message for it.
-func (s spectrumRoles) authorize(ctx context.Context, es externalSchema, req awsapi.AuthzRequest) error {
+// authorize asks as the role (an external schema's, or COPY's); a role
+// that cannot be assumed gets Redshift's message for it.
+func (s spectrumRoles) authorize(ctx context.Context, roleARN string, req awsapi.AuthzRequest) error {
 	if s.roles == nil {
 		return nil
 	}
-	err := s.roles.AuthorizeRole(ctx, es.iamRole, redshiftPrincipal, req)
+	err := s.roles.AuthorizeRole(ctx, roleARN, redshiftPrincipal, req)
 	var denied *awsapi.AccessDenied
 	if errors.As(err, &denied) && strings.Contains(denied.Message, "sts:AssumeRole") {
 		return newPGError(codeInternal, fmt.Sprintf("User arn:aws:redshift:%s:%s:dbuser:shoal/%s is not authorized to assume IAM Role %s",
-			s.region, s.account, s.user, es.iamRole))
+			s.region, s.account, s.user, roleARN))
 	}
 	return err
 }

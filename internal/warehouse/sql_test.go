@@ -147,7 +147,7 @@ func TestCopy(t *testing.T) {
 	tests := []struct{ sql, wantTag string }{
 		{"COPY items FROM 's3://loads/json/' IAM_ROLE 'arn:aws:iam::000000000000:role/load' FORMAT AS JSON 'auto'", "COPY 4"},
 		{"COPY items (id, name, qty) FROM 's3://loads/csv/' CREDENTIALS 'aws_iam_role=arn:aws:iam::000000000000:role/load' CSV IGNOREHEADER 1", "COPY 2"},
-		{"COPY items FROM 's3://loads/parquet/' IAM_ROLE default FORMAT AS PARQUET", "COPY 2"},
+		{"COPY items FROM 's3://loads/parquet/' ACCESS_KEY_ID '" + e.id + "' SECRET_ACCESS_KEY '" + e.secret + "' FORMAT AS PARQUET", "COPY 2"},
 	}
 	for _, tt := range tests {
 		res := pc.Exec(context.Background(), tt.sql)
