@@ -10,7 +10,9 @@ package iam
 // own (a delivery stream as its RoleARN, a crawler as its Role): it checks
 // the role exists, that its trust policy lets servicePrincipal (e.g.
 // "firehose.amazonaws.com") call sts:AssumeRole, and that the role's
-// policies allow req. Both return nil when allowed; a denial is an
+// policies allow req. Both apply the principal's permissions boundary
+// (and a role session's session policies) on top of its identity-based
+// policies. Both return nil when allowed; a denial is an
 // *awsapi.AccessDenied (errors.As), whose Message is AWS's text. When the
 // role cannot be assumed at all the error is also an *AssumeRoleError, so
 // a caller can word it as its service does (Firehose: "Firehose is unable
@@ -70,7 +72,27 @@ func (s *Service) Authorize(ctx context.Context, id awsapi.Identity, req awsapi.
 	if p == nil { // deleted since its credentials were resolved
 		return &awsapi.AccessDenied{Message: denyMessage(id.ARN, id.AccountID, req)}
 	}
-	return s.decide(p, id.ARN, id.UserID, req)
+	c := caller{arn: id.ARN, userID: id.UserID}
+	if req.Action == "sts:AssumeRole" {
+		c.grant, _ = ctx.Value(trustGrantKey{}).(policy.Grant)
+	}
+	if key.kind == kindRole {
+		if c.session, err = s.sessionPolicies(ctx, id.AccessKeyID); err != nil {
+			return err
+		}
+	}
+	return s.decide(p, c, req)
+}
+
+type trustGrantKey struct{}
+
+// WithTrustGrant marks ctx for the sts:AssumeRole authorization of a
+// caller whose target role's trust policy allowed it with grant (see
+// TrustGrant): within one account, a trust policy that names the caller
+// itself allows the call without the caller's own policies (an explicit
+// deny still wins), one that names only the account does not.
+func WithTrustGrant(ctx context.Context, grant policy.Grant) context.Context {
+	return context.WithValue(ctx, trustGrantKey{}, grant)
 }
 
 // AuthorizeRole decides req for servicePrincipal acting as the role
@@ -89,7 +111,7 @@ func (s *Service) AuthorizeRole(ctx context.Context, roleARN, servicePrincipal s
 	}
 	session := serviceSessionName(servicePrincipal)
 	arn := "arn:aws:sts::" + s.opts.AccountID + ":assumed-role/" + p.name + "/" + session
-	return s.decide(p, arn, p.id+":"+session, req)
+	return s.decide(p, caller{arn: arn, userID: p.id + ":" + session}, req)
 }
 
 // serviceSessionName is the session name a service's assumed-role ARN
@@ -99,11 +121,24 @@ func serviceSessionName(servicePrincipal string) string {
 	return name
 }
 
-// decide evaluates req for a loaded principal whose caller ARN is arn.
-func (s *Service) decide(p *principal, arn, userID string, req awsapi.AuthzRequest) error {
-	preq := policy.Request{Principal: arn, Account: s.opts.AccountID, Action: req.Action, Resource: req.Resource,
+// caller is who a request is decided for, beyond its loaded principal.
+type caller struct {
+	arn    string // the caller's ARN (a role session's, for roles)
+	userID string
+	// grant is how a trust policy named the caller (sts:AssumeRole only).
+	grant policy.Grant
+	// session holds a role session's session policies; nil without any.
+	session []policy.Named
+}
+
+// decide evaluates req for a loaded principal: its identity-based
+// policies must allow, and so must its permissions boundary and the
+// session's policies where there are any; an explicit deny in any of them
+// denies. A trust policy grant can stand in for them; see policy.Grant.
+func (s *Service) decide(p *principal, c caller, req awsapi.AuthzRequest) error {
+	preq := policy.Request{Principal: c.arn, Account: s.opts.AccountID, Action: req.Action, Resource: req.Resource,
 		Context: policy.Context(req.Context)}
-	if p.needsContext {
+	if p.needsContext || c.session != nil {
 		// Only policies with conditions or policy variables read the
 		// context: the others skip building it on the hot path.
 		ctxMap := s.contexts.Get().(policy.Context)
@@ -111,14 +146,54 @@ func (s *Service) decide(p *principal, arn, userID string, req awsapi.AuthzReque
 		for k, v := range req.Context {
 			ctxMap[k] = v
 		}
-		p.addKeys(ctxMap, userID)
+		p.addKeys(ctxMap, c.userID)
 		preq.Context = ctxMap
 	}
 	d := policy.Evaluate(&preq, p.policies)
-	if d.Allowed {
-		return nil
+	if d.Reason == policy.ExplicitDeny {
+		return &awsapi.AccessDenied{Message: d.Message(&preq)}
 	}
-	return &awsapi.AccessDenied{Message: d.Message(&preq)}
+	if p.boundary == nil && c.session == nil { // the common case
+		if d.Allowed || c.grant >= policy.GrantRole {
+			return nil
+		}
+		return &awsapi.AccessDenied{Message: d.Message(&preq)}
+	}
+	limit, err := limits(&preq, p.boundary, c.session)
+	switch {
+	case err != nil:
+		return err
+	case c.grant == policy.GrantPrincipal:
+		return nil
+	case !d.Allowed && c.grant != policy.GrantRole:
+		return &awsapi.AccessDenied{Message: d.Message(&preq)}
+	case limit != nil:
+		return limit
+	}
+	return nil
+}
+
+// limits evaluates the permissions boundary and the session policies
+// (each nil when absent). It returns an error for an explicit deny in
+// either, and the first implicit deny as limit.
+func limits(req *policy.Request, boundary, session []policy.Named) (limit, err error) {
+	for _, l := range []struct {
+		policies []policy.Named
+		kind     policy.PolicyType
+	}{{boundary, policy.PermissionsBoundary}, {session, policy.SessionPolicy}} {
+		if l.policies == nil {
+			continue
+		}
+		d := policy.Evaluate(req, l.policies)
+		d.Type = l.kind
+		if d.Reason == policy.ExplicitDeny {
+			return nil, &awsapi.AccessDenied{Message: d.Message(req)}
+		}
+		if !d.Allowed && limit == nil {
+			limit = &awsapi.AccessDenied{Message: d.Message(req)}
+		}
+	}
+	return limit, nil
 }
 
 // denyMessage is the implicit-deny text for a caller without policies.

@@ -25,7 +25,9 @@ func (s *Service) LookupAccessKey(ctx context.Context, id string) (awsapi.Creden
 	err := s.view(ctx, func(tx *meta.Tx) error {
 		var err error
 		if strings.HasPrefix(id, "ASIA") {
-			c, ok, err = s.lookupSession(ctx, tx, id)
+			if c, ok, err = s.lookupSession(ctx, tx, id); err == nil && !ok {
+				c, ok, err = s.lookupUserSession(ctx, tx, id)
+			}
 		} else {
 			c, ok, err = s.lookupUserKey(ctx, tx, id)
 		}

@@ -14,17 +14,36 @@ import (
 
 func openTest(t testing.TB, dir string) *Service {
 	t.Helper()
+	return openService(t, openStore(t, dir), dir)
+}
+
+// openStore opens the metadata store in dir, closed when t ends.
+func openStore(t testing.TB, dir string) *meta.Store {
+	t.Helper()
 	ctx := context.Background()
 	store, err := meta.Open(ctx, filepath.Join(dir, "meta.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(ctx) })
-	svc, err := Open(ctx, Options{Store: store, KeyFile: filepath.Join(dir, "iam.key"), AccountID: "000000000000",
-		RootAccessKeyID: "AKIAROOT000000000000", RootSecretAccessKey: "root-secret"})
+	return store
+}
+
+// openService opens an IAM service on store with test root keys; mutate
+// adjusts the options first.
+func openService(t testing.TB, store *meta.Store, dir string, mutate ...func(*Options)) *Service {
+	t.Helper()
+	ctx := context.Background()
+	opts := Options{Store: store, KeyFile: filepath.Join(dir, "iam.key"), AccountID: "000000000000",
+		RootAccessKeyID: "AKIAROOT000000000000", RootSecretAccessKey: "root-secret"}
+	for _, m := range mutate {
+		m(&opts)
+	}
+	svc, err := Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { svc.Close(ctx) })
 	return svc
 }
 

@@ -195,7 +195,8 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, keyID string) (*KeyL
 }
 
 // keyUsage remembers the last use of each access key in memory; requests
-// are far too frequent to write each one. It is written out on Close.
+// are far too frequent to write each one. It is written out periodically
+// (flushUsageLoop) and on Close.
 type keyUsage struct {
 	mu   sync.Mutex
 	last map[string]KeyLastUsed

@@ -3,9 +3,9 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
-	"unicode"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
 	"github.com/shoal-dev/shoal/internal/meta"
@@ -21,27 +21,31 @@ type LoginProfile struct {
 // ErrBadPassword is returned by CheckPassword for a wrong user or password.
 var ErrBadPassword = errors.New("iam: wrong user name or password")
 
-// checkPasswordPolicy applies IAM's default password policy: at least 8
-// characters from at least three of upper case, lower case, digits and
-// symbols.
-func checkPasswordPolicy(pw string) error {
+// ErrPasswordExpired is returned by CheckPassword and SCRAMVerifier for a
+// password older than the password policy's MaxPasswordAge. Shoal cannot
+// yet ask for a new password at sign-in, so it is also an ErrBadPassword;
+// an administrator sets a new one (UpdateLoginProfile).
+var ErrPasswordExpired = fmt.Errorf("%w: the password has expired", ErrBadPassword)
+
+func checkPasswordLength(pw string) error {
 	if len(pw) < 1 || len(pw) > 128 {
 		return constraint("*******", "password", "Member must have length less than or equal to 128")
 	}
-	var upper, lower, digit, symbol int
-	for _, r := range pw {
-		switch {
-		case unicode.IsUpper(r):
-			upper = 1
-		case unicode.IsLower(r):
-			lower = 1
-		case unicode.IsDigit(r):
-			digit = 1
-		default:
-			symbol = 1
+	return nil
+}
+
+// checkDefaultPassword applies IAM's default password policy: at least 8
+// characters from at least three of upper case, lower case, digits and
+// symbols.
+func checkDefaultPassword(pw string) error {
+	c := classify(pw)
+	kinds := 0
+	for _, has := range []bool{c.upper, c.lower, c.digit, c.symbol} {
+		if has {
+			kinds++
 		}
 	}
-	if len(pw) < 8 || upper+lower+digit+symbol < 3 {
+	if len(pw) < 8 || kinds < 3 {
 		return awsapi.Errorf(http.StatusBadRequest, "PasswordPolicyViolation",
 			"Password should have a minimum length of 8 and contain characters from at least three of: upper case letters, lower case letters, numbers and symbols.")
 	}
@@ -53,7 +57,7 @@ func (s *Service) CreateLoginProfile(ctx context.Context, userName, password str
 	if err := checkName(userName, "userName", 64); err != nil {
 		return nil, err
 	}
-	if err := checkPasswordPolicy(password); err != nil {
+	if err := checkPasswordLength(password); err != nil {
 		return nil, err
 	}
 	hash, err := hashPassword(password)
@@ -73,9 +77,15 @@ func (s *Service) CreateLoginProfile(ctx context.Context, userName, password str
 			}
 			return err
 		}
+		if err := checkNewPassword(ctx, tx, nameKey(u.Name), password); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO iam_login_profiles (user_key, password_hash, password_reset_required, create_time) VALUES (?, ?, ?, ?)`,
 			nameKey(u.Name), hash, boolInt(resetRequired), millis(lp.Created))
-		return err
+		if err != nil {
+			return err
+		}
+		return recordPassword(ctx, tx, nameKey(u.Name), hash, lp.Created)
 	})
 	return lp, dbErr("create login profile", err)
 }
@@ -120,7 +130,7 @@ func (s *Service) UpdateLoginProfile(ctx context.Context, userName string, passw
 	}
 	var hash string
 	if password != nil {
-		if err := checkPasswordPolicy(*password); err != nil {
+		if err := checkPasswordLength(*password); err != nil {
 			return err
 		}
 		var err error
@@ -141,7 +151,13 @@ func (s *Service) UpdateLoginProfile(ctx context.Context, userName string, passw
 			return err
 		}
 		if hash != "" {
+			if err := checkNewPassword(ctx, tx, key, *password); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, `UPDATE iam_login_profiles SET password_hash = ? WHERE user_key = ?`, hash, key); err != nil {
+				return err
+			}
+			if err := recordPassword(ctx, tx, key, hash, s.now()); err != nil {
 				return err
 			}
 		}
@@ -178,12 +194,17 @@ func (s *Service) DeleteLoginProfile(ctx context.Context, userName string) error
 func (s *Service) CheckPassword(ctx context.Context, userName, password string) (awsapi.Identity, error) {
 	var hash string
 	var u *User
+	var expired bool
 	err := s.view(ctx, func(tx *meta.Tx) error {
 		var err error
 		if u, err = s.loadUser(ctx, tx, userName); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `SELECT password_hash FROM iam_login_profiles WHERE user_key = ?`, nameKey(u.Name)).Scan(&hash)
+		if err := tx.QueryRow(ctx, `SELECT password_hash FROM iam_login_profiles WHERE user_key = ?`, nameKey(u.Name)).Scan(&hash); err != nil {
+			return err
+		}
+		expired, err = passwordExpired(ctx, tx, nameKey(u.Name), s.now())
+		return err
 	})
 	var ae *awsapi.Error
 	if meta.IsNoRows(err) || errors.As(err, &ae) {
@@ -194,6 +215,9 @@ func (s *Service) CheckPassword(ctx context.Context, userName, password string) 
 	}
 	if !checkPassword(hash, password) {
 		return awsapi.Identity{}, ErrBadPassword
+	}
+	if expired {
+		return awsapi.Identity{}, ErrPasswordExpired
 	}
 	return s.UserIdentity(u, ""), nil
 }

@@ -22,10 +22,13 @@ type Policy struct {
 	Description     string
 	DefaultVersion  string
 	AttachmentCount int
-	Created         time.Time
-	Updated         time.Time
-	Tags            []Tag
-	awsManaged      bool
+	// BoundaryCount is how many users and roles have it as their
+	// permissions boundary.
+	BoundaryCount int
+	Created       time.Time
+	Updated       time.Time
+	Tags          []Tag
+	awsManaged    bool
 }
 
 // CreatePolicyInput are CreatePolicy's parameters.
@@ -99,12 +102,13 @@ func (s *Service) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Poli
 }
 
 const policyColumns = `name, id, path, arn, description, default_version, create_time, update_time,
-	(SELECT COUNT(*) FROM iam_attachments a WHERE a.policy_arn = iam_policies.arn)`
+	(SELECT COUNT(*) FROM iam_attachments a WHERE a.policy_arn = iam_policies.arn),
+	(SELECT COUNT(*) FROM iam_boundaries b WHERE b.policy_arn = iam_policies.arn)`
 
 func scanPolicy(scan func(...any) error) (*Policy, error) {
 	p := &Policy{}
 	var created, updated int64
-	if err := scan(&p.Name, &p.ID, &p.Path, &p.ARN, &p.Description, &p.DefaultVersion, &created, &updated, &p.AttachmentCount); err != nil {
+	if err := scan(&p.Name, &p.ID, &p.Path, &p.ARN, &p.Description, &p.DefaultVersion, &created, &updated, &p.AttachmentCount, &p.BoundaryCount); err != nil {
 		return nil, err
 	}
 	p.Created, p.Updated = fromMillis(created), fromMillis(updated)
@@ -114,7 +118,11 @@ func scanPolicy(scan func(...any) error) (*Policy, error) {
 // loadPolicy returns a customer-managed or AWS-managed policy by ARN.
 func (s *Service) loadPolicy(ctx context.Context, tx *meta.Tx, arn string) (*Policy, error) {
 	if p, ok := s.awsManagedPolicyByARN(arn); ok {
-		err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM iam_attachments WHERE policy_arn = ?`, arn).Scan(&p.AttachmentCount)
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM iam_attachments WHERE policy_arn = ?`, arn).Scan(&p.AttachmentCount); err != nil {
+			return nil, err
+		}
+		var err error
+		p.BoundaryCount, err = boundaryUsage(ctx, tx, arn)
 		return p, err
 	}
 	p, err := scanPolicy(tx.QueryRow(ctx, `SELECT `+policyColumns+` FROM iam_policies WHERE arn = ?`, arn).Scan)
@@ -225,7 +233,7 @@ func (s *Service) DeletePolicy(ctx context.Context, arn string) error {
 		if err != nil {
 			return err
 		}
-		if p.AttachmentCount > 0 {
+		if p.AttachmentCount > 0 || p.BoundaryCount > 0 { // a permissions boundary counts as attached
 			return deleteConflict("Cannot delete a policy attached to entities.")
 		}
 		var versions int

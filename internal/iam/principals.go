@@ -21,6 +21,9 @@ type principal struct {
 	// policies are every identity-based policy that applies: inline and
 	// attached, the user's groups' too.
 	policies []policy.Named
+	// boundary is the permissions boundary's policy; nil without one. A
+	// boundary whose policy is gone is empty and allows nothing.
+	boundary []policy.Named
 	// needsContext is set when a policy has a condition or a policy
 	// variable, i.e. reads the request context.
 	needsContext bool
@@ -128,6 +131,9 @@ func (s *Service) loadPrincipal(ctx context.Context, tx *meta.Tx, k principalKey
 			return nil, err
 		}
 	}
+	if err := s.loadBoundary(ctx, tx, p, kindUser, key); err != nil {
+		return nil, err
+	}
 	return p, s.principalKeys(ctx, tx, p, key)
 }
 
@@ -145,6 +151,9 @@ func (s *Service) loadRolePrincipal(ctx context.Context, tx *meta.Tx, arn string
 	}
 	key := nameKey(r.Name)
 	if err := s.loadEntityPolicies(ctx, tx, p, kindRole, key); err != nil {
+		return nil, err
+	}
+	if err := s.loadBoundary(ctx, tx, p, kindRole, key); err != nil {
 		return nil, err
 	}
 	return p, s.principalKeys(ctx, tx, p, key)
@@ -183,6 +192,23 @@ func (s *Service) loadEntityPolicies(ctx context.Context, tx *meta.Tx, p *princi
 	return nil
 }
 
+// loadBoundary sets p's permissions boundary, if the user or role has one.
+func (s *Service) loadBoundary(ctx context.Context, tx *meta.Tx, p *principal, kind, key string) error {
+	arn, err := boundaryARN(ctx, tx, kind, key)
+	if err != nil || arn == "" {
+		return err
+	}
+	doc, err := s.defaultDocument(ctx, tx, arn)
+	if err != nil {
+		return err
+	}
+	p.boundary = []policy.Named{}
+	if d := s.parseStored(p, arn, doc); d != nil {
+		p.boundary = append(p.boundary, policy.Named{Name: arn, Document: d})
+	}
+	return nil
+}
+
 // defaultDocument is the default version's document of a managed policy.
 func (s *Service) defaultDocument(ctx context.Context, tx *meta.Tx, arn string) (string, error) {
 	if doc, ok := managedPolicyDocument(arn); ok {
@@ -201,16 +227,24 @@ func (s *Service) defaultDocument(ctx context.Context, tx *meta.Tx, arn string) 
 // stored; one that no longer parses (stored by an older, laxer Shoal)
 // grants nothing and is logged.
 func (s *Service) addPolicy(p *principal, name, doc string) {
+	if d := s.parseStored(p, name, doc); d != nil {
+		p.policies = append(p.policies, policy.Named{Name: name, Document: d})
+	}
+}
+
+// parseStored parses one of p's stored documents (nil if empty or bad)
+// and notes whether it reads the request context.
+func (s *Service) parseStored(p *principal, name, doc string) *policy.Document {
 	if doc == "" {
-		return
+		return nil
 	}
 	d, err := policy.Parse(doc)
 	if err != nil {
 		s.opts.Logger.Warn("iam: stored policy does not parse; it grants nothing", "principal", p.arn, "policy", name, "err", err)
-		return
+		return nil
 	}
-	p.policies = append(p.policies, policy.Named{Name: name, Document: d})
 	p.needsContext = p.needsContext || readsContext(d)
+	return d
 }
 
 // readsContext reports whether evaluating d can read the request context.

@@ -23,6 +23,9 @@ type Role struct {
 	// LastUsed and LastUsedRegion record the last AssumeRole; zero if never.
 	LastUsed       time.Time
 	LastUsedRegion string
+	// PermissionsBoundary is the boundary policy's ARN, "" if none (set by
+	// GetRole and CreateRole only, as IAM returns it).
+	PermissionsBoundary string
 }
 
 // CreateRoleInput are CreateRole's parameters.
@@ -33,6 +36,8 @@ type CreateRoleInput struct {
 	Description        *string
 	MaxSessionDuration *int
 	Tags               []Tag
+	// PermissionsBoundary is an optional managed policy ARN.
+	PermissionsBoundary *string
 }
 
 const (
@@ -81,6 +86,11 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if in.PermissionsBoundary != nil {
+		if err := checkBoundaryARN(*in.PermissionsBoundary); err != nil {
+			return nil, err
+		}
+	}
 	r := &Role{Name: in.Name, ID: newID("AROA"), Path: path, Description: desc, TrustPolicy: in.TrustPolicy,
 		MaxSessionDuration: maxSession, Created: s.now(), Tags: in.Tags}
 	r.ARN = s.roleARN(path, r.Name)
@@ -95,6 +105,15 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 			max_session_duration, create_time, last_used_time, last_used_region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '')`,
 			nameKey(r.Name), r.Name, r.ID, r.Path, r.Description, r.TrustPolicy, r.MaxSessionDuration, millis(r.Created)); err != nil {
 			return err
+		}
+		if b := in.PermissionsBoundary; b != nil {
+			if err := s.checkBoundary(ctx, tx, *b); err != nil {
+				return err
+			}
+			r.PermissionsBoundary = *b
+			if err := setBoundary(ctx, tx, kindRole, nameKey(r.Name), *b); err != nil {
+				return err
+			}
 		}
 		return putTags(ctx, tx, kindRole, nameKey(r.Name), in.Tags)
 	})
@@ -130,6 +149,9 @@ func (s *Service) GetRole(ctx context.Context, name string) (*Role, error) {
 	err := s.view(ctx, func(tx *meta.Tx) error {
 		var err error
 		if r, err = s.loadRole(ctx, tx, name); err != nil {
+			return err
+		}
+		if r.PermissionsBoundary, err = boundaryARN(ctx, tx, kindRole, nameKey(r.Name)); err != nil {
 			return err
 		}
 		r.Tags, err = loadTags(ctx, tx, kindRole, nameKey(r.Name))
@@ -232,7 +254,9 @@ func (s *Service) DeleteRole(ctx context.Context, name string) error {
 			return err
 		}
 		for _, q := range []string{
+			`DELETE FROM iam_session_policies WHERE access_key_id IN (SELECT access_key_id FROM iam_sessions WHERE role_key = ?)`,
 			`DELETE FROM iam_tags WHERE entity_kind = 'role' AND entity_key = ?`,
+			`DELETE FROM iam_boundaries WHERE entity_kind = 'role' AND entity_key = ?`,
 			`DELETE FROM iam_sessions WHERE role_key = ?`,
 			`DELETE FROM iam_roles WHERE name_key = ?`,
 		} {

@@ -1,8 +1,10 @@
 // Package iam keeps Shoal's identities: IAM users and their access keys,
-// roles, groups, inline and managed policies, console login profiles, and
-// STS temporary credentials. It is also the CredentialSource the SigV4
-// verifier resolves access keys with, and the awsapi.Authorizer: it
-// gathers a caller's policies (authorize.go) and evaluates them with
+// roles, groups, inline and managed policies, permissions boundaries,
+// console login profiles under the account password policy, and STS
+// temporary credentials (AssumeRole with session policies,
+// GetSessionToken). It is also the CredentialSource the SigV4 verifier
+// resolves access keys with, and the awsapi.Authorizer: it gathers a
+// caller's policies (authorize.go) and evaluates them with
 // internal/iam/policy.
 package iam
 
@@ -33,6 +35,9 @@ type Options struct {
 	Logger              *slog.Logger
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// UsageFlush is how often access key use is persisted (default one
+	// minute); tests may shorten it.
+	UsageFlush time.Duration
 }
 
 // Service is the IAM and STS state.
@@ -46,8 +51,14 @@ type Service struct {
 	// contexts recycles its per-request condition maps.
 	principals *principalCache
 	contexts   *sync.Pool
+	// sessions caches role sessions' session policies.
+	sessions *sessionPolicyCache
 	// root is built once: it is resolved on most requests.
 	root awsapi.Credential
+	// stopFlush ends the key-usage writer; flushDone closes when it has.
+	stopFlush chan struct{}
+	flushDone chan struct{}
+	closeOnce sync.Once
 }
 
 // Open loads (or creates) the encryption key and returns the service.
@@ -63,13 +74,25 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{opts: opts, store: opts.Store, aead: aead, creds: newCredentialCache(), usage: newKeyUsage(),
-		principals: newPrincipalCache(), contexts: newContextPool()}
+		principals: newPrincipalCache(), contexts: newContextPool(), sessions: newSessionPolicyCache()}
 	s.root = awsapi.Credential{SecretAccessKey: opts.RootSecretAccessKey, Identity: s.RootIdentity()}
+	if opts.UsageFlush <= 0 {
+		opts.UsageFlush = defaultUsageFlush
+	}
+	s.stopFlush, s.flushDone = make(chan struct{}), make(chan struct{})
+	go s.flushUsageLoop(opts.UsageFlush, s.stopFlush, s.flushDone)
 	return s, nil
 }
 
-// Close writes the access keys' last-use records.
+// Close stops the periodic writer and writes the access keys' remaining
+// last-use records.
 func (s *Service) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() { close(s.stopFlush) })
+	select {
+	case <-s.flushDone:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	return s.flushUsage(ctx)
 }
 

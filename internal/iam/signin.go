@@ -44,12 +44,17 @@ func (s *Service) UserIdentityByName(ctx context.Context, name string) (awsapi.I
 func (s *Service) SCRAMVerifier(ctx context.Context, userName string) (salt []byte, iterations int, salted []byte, id awsapi.Identity, err error) {
 	var hash string
 	var u *User
+	var expired bool
 	err = s.view(ctx, func(tx *meta.Tx) error {
 		var err error
 		if u, err = s.loadUser(ctx, tx, userName); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `SELECT password_hash FROM iam_login_profiles WHERE user_key = ?`, nameKey(u.Name)).Scan(&hash)
+		if err := tx.QueryRow(ctx, `SELECT password_hash FROM iam_login_profiles WHERE user_key = ?`, nameKey(u.Name)).Scan(&hash); err != nil {
+			return err
+		}
+		expired, err = passwordExpired(ctx, tx, nameKey(u.Name), s.now())
+		return err
 	})
 	var ae *awsapi.Error
 	if meta.IsNoRows(err) || errors.As(err, &ae) {
@@ -61,6 +66,9 @@ func (s *Service) SCRAMVerifier(ctx context.Context, userName string) (salt []by
 	v, ok := parsePasswordHash(hash)
 	if !ok {
 		return nil, 0, nil, awsapi.Identity{}, ErrBadPassword
+	}
+	if expired {
+		return nil, 0, nil, awsapi.Identity{}, ErrPasswordExpired
 	}
 	return v.salt, v.iterations, v.salted, s.UserIdentity(u, ""), nil
 }

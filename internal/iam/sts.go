@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
+	"github.com/shoal-dev/shoal/internal/iam/policy"
 	"github.com/shoal-dev/shoal/internal/meta"
 )
 
@@ -19,6 +20,10 @@ type AssumeRoleInput struct {
 	SessionName     string
 	DurationSeconds *int
 	ExternalID      *string
+	// Policy and PolicyARNs are session policies: the session may do only
+	// what they and the role's policies allow.
+	Policy     *string
+	PolicyARNs []string
 	// Region is where the call was made, recorded as the role's last use.
 	Region string
 }
@@ -83,6 +88,31 @@ func accessDenied(format string, args ...any) error {
 	return awsapi.Errorf(http.StatusForbidden, "AccessDenied", format, args...)
 }
 
+// TrustGrant checks AssumeRole's parameters and that the role's trust
+// policy lets caller assume it, and says how it names the caller; the STS
+// handler passes the grant to the caller's own authorization
+// (WithTrustGrant). A missing role or a refusing trust policy is
+// AssumeRole's AccessDenied.
+func (s *Service) TrustGrant(ctx context.Context, caller awsapi.Identity, in AssumeRoleInput) (policy.Grant, error) {
+	if err := checkAssumeRoleInput(&in); err != nil {
+		return policy.GrantNone, err
+	}
+	roleARN := in.RoleARN
+	if caller.Root {
+		return policy.GrantNone, accessDenied("Roles may not be assumed by root accounts.")
+	}
+	p, err := s.principal(ctx, principalKey{kind: kindRole, arn: roleARN})
+	if err != nil {
+		return policy.GrantNone, err
+	}
+	if p != nil {
+		if d := trustDecision(p.trust, caller, roleARN, in.ExternalID); d.Allowed {
+			return d.Grant, nil
+		}
+	}
+	return policy.GrantNone, accessDenied("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, roleARN)
+}
+
 // AssumeRole issues temporary credentials for a role whose trust policy
 // allows the caller.
 func (s *Service) AssumeRole(ctx context.Context, caller awsapi.Identity, in AssumeRoleInput) (*AssumedRole, error) {
@@ -106,8 +136,15 @@ func (s *Service) AssumeRole(ctx context.Context, caller awsapi.Identity, in Ass
 		if err != nil {
 			return err
 		}
+		docs, err := s.sessionPolicyDocs(ctx, tx, in.Policy, in.PolicyARNs)
+		if err != nil {
+			return err
+		}
 		out, err = s.issueSession(ctx, tx, role, in.SessionName, time.Duration(seconds)*time.Second)
 		if err != nil {
+			return err
+		}
+		if err := storeSessionPolicies(ctx, tx, out.Credentials.AccessKeyID, docs); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE iam_roles SET last_used_time = ?, last_used_region = ? WHERE name_key = ?`,
@@ -155,6 +192,9 @@ func (s *Service) roleByARN(ctx context.Context, tx *meta.Tx, arn string) (*Role
 func (s *Service) issueSession(ctx context.Context, tx *meta.Tx, role *Role, session string, d time.Duration) (*AssumedRole, error) {
 	now := s.now()
 	if _, err := tx.Exec(ctx, `DELETE FROM iam_sessions WHERE expire_time < ?`, millis(now.Add(-expiredSessionRetention))); err != nil {
+		return nil, err
+	}
+	if err := pruneSessionPolicies(ctx, tx); err != nil {
 		return nil, err
 	}
 	c := SessionCredentials{AccessKeyID: newAccessKeyID("ASIA"), Secret: newSecretAccessKey(),

@@ -16,6 +16,9 @@ type User struct {
 	ARN     string
 	Created time.Time
 	Tags    []Tag
+	// PermissionsBoundary is the boundary policy's ARN, "" if none (set by
+	// GetUser and CreateUser only, as IAM returns it).
+	PermissionsBoundary string
 }
 
 // CreateUserInput are CreateUser's parameters.
@@ -23,6 +26,8 @@ type CreateUserInput struct {
 	Name string
 	Path *string
 	Tags []Tag
+	// PermissionsBoundary is an optional managed policy ARN.
+	PermissionsBoundary *string
 }
 
 func nameKey(name string) string { return strings.ToLower(name) }
@@ -41,6 +46,11 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if in.PermissionsBoundary != nil {
+		if err := checkBoundaryARN(*in.PermissionsBoundary); err != nil {
+			return nil, err
+		}
+	}
 	u := &User{Name: in.Name, ID: newID("AIDA"), Path: path, Created: s.now(), Tags: in.Tags}
 	u.ARN = s.userARN(path, u.Name)
 	err = s.update(ctx, func(tx *meta.Tx) error {
@@ -53,6 +63,15 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 		if _, err := tx.Exec(ctx, `INSERT INTO iam_users (name_key, name, id, path, create_time) VALUES (?, ?, ?, ?, ?)`,
 			nameKey(u.Name), u.Name, u.ID, u.Path, millis(u.Created)); err != nil {
 			return err
+		}
+		if b := in.PermissionsBoundary; b != nil {
+			if err := s.checkBoundary(ctx, tx, *b); err != nil {
+				return err
+			}
+			u.PermissionsBoundary = *b
+			if err := setBoundary(ctx, tx, kindUser, nameKey(u.Name), *b); err != nil {
+				return err
+			}
 		}
 		return putTags(ctx, tx, kindUser, nameKey(u.Name), in.Tags)
 	})
@@ -68,6 +87,9 @@ func (s *Service) GetUser(ctx context.Context, name string) (*User, error) {
 	err := s.view(ctx, func(tx *meta.Tx) error {
 		var err error
 		if u, err = s.loadUser(ctx, tx, name); err != nil {
+			return err
+		}
+		if u.PermissionsBoundary, err = boundaryARN(ctx, tx, kindUser, nameKey(u.Name)); err != nil {
 			return err
 		}
 		u.Tags, err = loadTags(ctx, tx, kindUser, nameKey(u.Name))
@@ -176,6 +198,9 @@ func renameUser(ctx context.Context, tx *meta.Tx, oldName, newName string) error
 		`UPDATE iam_inline_policies SET entity_key = ? WHERE entity_kind = 'user' AND entity_key = ?`,
 		`UPDATE iam_attachments SET entity_key = ? WHERE entity_kind = 'user' AND entity_key = ?`,
 		`UPDATE iam_tags SET entity_key = ? WHERE entity_kind = 'user' AND entity_key = ?`,
+		`UPDATE iam_boundaries SET entity_key = ? WHERE entity_kind = 'user' AND entity_key = ?`,
+		`UPDATE iam_user_sessions SET user_key = ? WHERE user_key = ?`,
+		`UPDATE iam_password_history SET user_key = ? WHERE user_key = ?`,
 	} {
 		if _, err := tx.Exec(ctx, q, newKey, oldKey); err != nil {
 			return err
@@ -212,8 +237,15 @@ func (s *Service) DeleteUser(ctx context.Context, name string) error {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM iam_tags WHERE entity_kind = 'user' AND entity_key = ?`, key); err != nil {
-			return err
+		for _, q := range []string{
+			`DELETE FROM iam_tags WHERE entity_kind = 'user' AND entity_key = ?`,
+			`DELETE FROM iam_boundaries WHERE entity_kind = 'user' AND entity_key = ?`,
+			`DELETE FROM iam_user_sessions WHERE user_key = ?`,
+			`DELETE FROM iam_password_history WHERE user_key = ?`,
+		} {
+			if _, err := tx.Exec(ctx, q, key); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM iam_users WHERE name_key = ?`, key)
 		return err

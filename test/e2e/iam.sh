@@ -94,6 +94,44 @@ out=$(as "$tid" "$tsecret" "" sts get-caller-identity 2>&1) && fail "temporary k
 echo "$out" | grep -q InvalidClientTokenId || fail "missing session token: $out"
 ok "temporary key without its session token: InvalidClientTokenId"
 
+# --- GetSessionToken: the user's permissions, but no IAM and no STS beyond AssumeRole/GetCallerIdentity ---
+as "$key_id" "$key_secret" "" sts get-session-token --duration-seconds 900 >"$work/token.json"
+read -r sid ssecret stoken < <(py 'import json,sys; c=json.load(open(sys.argv[1]))["Credentials"]; print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])' "$work/token.json")
+who=$(as "$sid" "$ssecret" "$stoken" sts get-caller-identity --query Arn --output text)
+[ "$who" = "$arn" ] || fail "session-token identity: $who"
+out=$(as "$sid" "$ssecret" "$stoken" iam get-user 2>&1) && fail "IAM allowed with GetSessionToken credentials"
+echo "$out" | grep -q InvalidClientTokenId || fail "IAM with GetSessionToken credentials: $out"
+out=$(as "$sid" "$ssecret" "$stoken" sts get-session-token 2>&1) && fail "get-session-token with session credentials"
+echo "$out" | grep -q "Cannot call GetSessionToken with session credentials" || fail "get-session-token with session credentials: $out"
+ok "get-session-token: credentials name the user; IAM and a second GetSessionToken are refused"
+
+# --- Permissions boundaries and ListEntitiesForPolicy ---
+kfa=arn:aws:iam::aws:policy/AmazonKinesisFullAccess
+aws iam put-user-permissions-boundary --user-name e2e-writer --permissions-boundary "$kfa"
+got=$(aws iam get-user --user-name e2e-writer --query User.PermissionsBoundary.PermissionsBoundaryArn --output text)
+[ "$got" = "$kfa" ] || fail "get-user boundary: $got"
+out=$(as "$key_id" "$key_secret" "" iam get-user 2>&1) && fail "get-user allowed outside the boundary"
+echo "$out" | grep -q "because no permissions boundary allows the iam:GetUser action" || fail "boundary denial: $out"
+got=$(aws iam list-entities-for-policy --policy-arn "$kfa" --policy-usage-filter PermissionsBoundary --query 'PolicyUsers[].UserName' --output text)
+[ "$got" = e2e-writer ] || fail "list-entities-for-policy PermissionsBoundary: $got"
+aws iam delete-user-permissions-boundary --user-name e2e-writer
+me=$(as "$key_id" "$key_secret" "" iam get-user --query User.UserName --output text)
+[ "$me" = e2e-writer ] || fail "get-user after removing the boundary: $me"
+ok "permissions boundary: shown by get-user, caps the user, listed by list-entities-for-policy, removed"
+
+# --- Account password policy ---
+out=$(aws iam get-account-password-policy 2>&1) && fail "password policy before one is set"
+echo "$out" | grep -q "NoSuchEntity" || fail "get-account-password-policy unset: $out"
+aws iam update-account-password-policy --minimum-password-length 14 --require-numbers --password-reuse-prevention 1
+got=$(aws iam get-account-password-policy --query PasswordPolicy.MinimumPasswordLength --output text)
+[ "$got" = 14 ] || fail "get-account-password-policy: $got"
+aws iam create-user --user-name e2e-console >/dev/null
+out=$(aws iam create-login-profile --user-name e2e-console --password 'Short-pass-1' 2>&1) && fail "short password accepted"
+echo "$out" | grep -q "PasswordPolicyViolation.*does not conform to the account password policy" || fail "password policy: $out"
+aws iam create-login-profile --user-name e2e-console --password 'long enough password 1' >/dev/null
+aws iam delete-account-password-policy
+ok "account password policy: set, read, enforced on create-login-profile, deleted"
+
 # --- Pagination: the CLI follows Marker across pages of one ---
 for i in 1 2 3; do aws iam create-user --user-name "e2e-page-$i" --path /paged/ >/dev/null; done
 n=$(aws iam list-users --path-prefix /paged/ --page-size 1 --query 'length(Users)')

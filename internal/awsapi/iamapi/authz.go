@@ -2,6 +2,7 @@ package iamapi
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
 	"github.com/shoal-dev/shoal/internal/iam"
@@ -12,15 +13,74 @@ import (
 func (a *api) authorized(ops map[string]awsapi.QueryOp) {
 	for name, op := range ops {
 		ops[name] = func(ctx context.Context, call *awsapi.QueryCall) (any, error) {
+			auth := awsapi.AuthFrom(ctx)
+			if auth != nil && iam.IsSessionTokenCaller(auth.Identity) {
+				// GetSessionToken credentials without MFA may not call IAM;
+				// AWS answers as for an unknown token.
+				return nil, awsapi.Errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid")
+			}
 			// Root may do everything: skip the entity lookups.
-			if auth := awsapi.AuthFrom(ctx); auth != nil && !auth.Identity.Root {
-				if err := awsapi.Authorize(ctx, "iam:"+call.Action, a.iamResource(ctx, call), nil); err != nil {
+			if auth != nil && !auth.Identity.Root {
+				if err := a.authorize(ctx, call); err != nil {
 					return nil, err
 				}
 			}
 			return op(ctx, call)
 		}
 	}
+}
+
+// authorize checks iam:<Action> on the call's resource. The account
+// password policy's AllowUsersToChangePassword lets users change their own
+// password without that permission.
+func (a *api) authorize(ctx context.Context, call *awsapi.QueryCall) error {
+	if call.Action == "ChangePassword" {
+		if ok, err := a.svc.UsersMayChangePassword(ctx); err != nil || ok {
+			return err
+		}
+	}
+	return awsapi.Authorize(ctx, "iam:"+call.Action, a.iamResource(ctx, call), a.boundaryKey(ctx, call))
+}
+
+// boundaryTarget is the kind of entity ("user" or "role") whose
+// permissions boundary the action's iam:PermissionsBoundary condition key
+// names, per IAM's service authorization reference; "" for the others.
+func boundaryTarget(action string) string {
+	switch action {
+	case "CreateUser", "PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary",
+		"AttachUserPolicy", "DetachUserPolicy", "PutUserPolicy", "DeleteUserPolicy":
+		return "user"
+	case "CreateRole", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary",
+		"AttachRolePolicy", "DetachRolePolicy", "PutRolePolicy", "DeleteRolePolicy":
+		return "role"
+	}
+	return ""
+}
+
+// boundaryKey is the iam:PermissionsBoundary condition key: the boundary
+// the call sets, else the target's current one (absent without one), so
+// that an administrator can delegate user and role management only under
+// a given boundary.
+func (a *api) boundaryKey(ctx context.Context, call *awsapi.QueryCall) map[string][]string {
+	kind := boundaryTarget(call.Action)
+	if kind == "" {
+		return nil
+	}
+	b := call.Params.Get("PermissionsBoundary")
+	if b == "" && kind == "user" && call.Action != "CreateUser" {
+		if u, err := a.svc.GetUser(ctx, call.Params.Get("UserName")); err == nil {
+			b = u.PermissionsBoundary
+		}
+	}
+	if b == "" && kind == "role" && call.Action != "CreateRole" {
+		if r, err := a.svc.GetRole(ctx, call.Params.Get("RoleName")); err == nil {
+			b = r.PermissionsBoundary
+		}
+	}
+	if b == "" {
+		return nil
+	}
+	return map[string][]string{"iam:PermissionsBoundary": {b}}
 }
 
 // iamResource is the resource an IAM action is authorized on, per IAM's
@@ -35,7 +95,7 @@ func (a *api) iamResource(ctx context.Context, call *awsapi.QueryCall) string {
 		path = "/"
 	}
 	switch call.Action {
-	case "ListPolicies", "GetAccountSummary":
+	case "ListPolicies", "GetAccountSummary", "UpdateAccountPasswordPolicy", "GetAccountPasswordPolicy", "DeleteAccountPasswordPolicy":
 		return "*"
 	case "ListUsers":
 		return a.listedPath("user", p.Get("PathPrefix"))

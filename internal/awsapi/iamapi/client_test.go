@@ -19,9 +19,8 @@ import (
 )
 
 // queryClient sends IAM Query-protocol requests signed like the AWS SDKs
-// sign them (form-encoded POST, SigV4 for service "iam"). The repository's
-// go.mod has no aws-sdk-go-v2/service/iam; the AWS CLI script in test/e2e
-// exercises IAM with the real client.
+// sign them (form-encoded POST, SigV4 for service "iam"), for checks of the
+// raw wire format; sdk_test.go uses the aws-sdk-go-v2 IAM client.
 type queryClient struct {
 	t        testing.TB
 	endpoint string

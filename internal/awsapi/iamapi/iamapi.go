@@ -21,7 +21,7 @@ func Register(rt *awsapi.Router, svc *iam.Service) {
 	a := &api{svc: svc}
 	ops := map[string]awsapi.QueryOp{}
 	for _, group := range []map[string]awsapi.QueryOp{a.userOps(), a.keyOps(), a.roleOps(), a.groupOps(),
-		a.inlineOps(), a.policyOps(), a.attachOps(), a.tagOps(), a.loginOps()} {
+		a.inlineOps(), a.policyOps(), a.attachOps(), a.tagOps(), a.loginOps(), a.boundaryOps(), a.passwordPolicyOps()} {
 		for name, op := range group {
 			ops[name] = op
 		}

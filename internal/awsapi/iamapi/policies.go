@@ -24,7 +24,7 @@ type xmlPolicy struct {
 
 func policyOut(p *iam.Policy) xmlPolicy {
 	return xmlPolicy{PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionID: p.DefaultVersion,
-		AttachmentCount: p.AttachmentCount, IsAttachable: true, Description: p.Description,
+		AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.BoundaryCount, IsAttachable: true, Description: p.Description,
 		CreateDate: isoTime(p.Created), UpdateDate: isoTime(p.Updated), Tags: tagsOut(p.Tags)}
 }
 
@@ -62,6 +62,7 @@ func (a *api) policyOps() map[string]awsapi.QueryOp {
 		"ListPolicyVersions":      handle(a.listPolicyVersions),
 		"DeletePolicyVersion":     handle(a.deletePolicyVersion),
 		"SetDefaultPolicyVersion": handle(a.setDefaultPolicyVersion),
+		"ListEntitiesForPolicy":   handle(a.listEntitiesForPolicy),
 	}
 }
 

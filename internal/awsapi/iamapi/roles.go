@@ -16,6 +16,7 @@ type xmlRole struct {
 	AssumeRolePolicyDocument string       `xml:"AssumeRolePolicyDocument"`
 	Description              string       `xml:"Description,omitempty"`
 	MaxSessionDuration       int          `xml:"MaxSessionDuration"`
+	PermissionsBoundary      *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
 	Tags                     *xmlTags     `xml:"Tags,omitempty"`
 	RoleLastUsed             *xmlLastUsed `xml:"RoleLastUsed,omitempty"`
 }
@@ -28,7 +29,7 @@ type xmlLastUsed struct {
 func roleOut(r *iam.Role) xmlRole {
 	return xmlRole{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN, CreateDate: isoTime(r.Created),
 		AssumeRolePolicyDocument: encodeDocument(r.TrustPolicy), Description: r.Description,
-		MaxSessionDuration: r.MaxSessionDuration, Tags: tagsOut(r.Tags)}
+		MaxSessionDuration: r.MaxSessionDuration, PermissionsBoundary: boundaryOut(r.PermissionsBoundary), Tags: tagsOut(r.Tags)}
 }
 
 type roleResult struct {
@@ -53,12 +54,13 @@ type createRoleIn struct {
 	Description              *string    `query:"Description"`
 	MaxSessionDuration       *int       `query:"MaxSessionDuration"`
 	Tags                     []tagParam `query:"Tags"`
-	PermissionsBoundary      *string    `query:"PermissionsBoundary,unsupported"`
+	PermissionsBoundary      *string    `query:"PermissionsBoundary"`
 }
 
 func (a *api) createRole(ctx context.Context, _ *awsapi.AuthInfo, in *createRoleIn) (any, error) {
 	r, err := a.svc.CreateRole(ctx, iam.CreateRoleInput{Name: in.RoleName, Path: in.Path, TrustPolicy: in.AssumeRolePolicyDocument,
-		Description: in.Description, MaxSessionDuration: in.MaxSessionDuration, Tags: tagsIn(in.Tags)})
+		Description: in.Description, MaxSessionDuration: in.MaxSessionDuration, Tags: tagsIn(in.Tags),
+		PermissionsBoundary: in.PermissionsBoundary})
 	if err != nil {
 		return nil, err
 	}

@@ -8,16 +8,19 @@ import (
 )
 
 type xmlUser struct {
-	Path       string   `xml:"Path,omitempty"`
-	UserName   string   `xml:"UserName,omitempty"`
-	UserID     string   `xml:"UserId"`
-	Arn        string   `xml:"Arn"`
-	CreateDate string   `xml:"CreateDate,omitempty"`
-	Tags       *xmlTags `xml:"Tags,omitempty"`
+	Path       string `xml:"Path,omitempty"`
+	UserName   string `xml:"UserName,omitempty"`
+	UserID     string `xml:"UserId"`
+	Arn        string `xml:"Arn"`
+	CreateDate string `xml:"CreateDate,omitempty"`
+	// PermissionsBoundary only in GetUser and CreateUser, as IAM does.
+	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
+	Tags                *xmlTags     `xml:"Tags,omitempty"`
 }
 
 func userOut(u *iam.User) xmlUser {
-	return xmlUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN, CreateDate: isoTime(u.Created), Tags: tagsOut(u.Tags)}
+	return xmlUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN, CreateDate: isoTime(u.Created),
+		PermissionsBoundary: boundaryOut(u.PermissionsBoundary), Tags: tagsOut(u.Tags)}
 }
 
 type userResult struct {
@@ -38,11 +41,12 @@ type createUserIn struct {
 	UserName            string     `query:"UserName,required"`
 	Path                *string    `query:"Path"`
 	Tags                []tagParam `query:"Tags"`
-	PermissionsBoundary *string    `query:"PermissionsBoundary,unsupported"`
+	PermissionsBoundary *string    `query:"PermissionsBoundary"`
 }
 
 func (a *api) createUser(ctx context.Context, _ *awsapi.AuthInfo, in *createUserIn) (any, error) {
-	u, err := a.svc.CreateUser(ctx, iam.CreateUserInput{Name: in.UserName, Path: in.Path, Tags: tagsIn(in.Tags)})
+	u, err := a.svc.CreateUser(ctx, iam.CreateUserInput{Name: in.UserName, Path: in.Path, Tags: tagsIn(in.Tags),
+		PermissionsBoundary: in.PermissionsBoundary})
 	if err != nil {
 		return nil, err
 	}

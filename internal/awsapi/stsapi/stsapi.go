@@ -1,5 +1,5 @@
 // Package stsapi serves the STS API (AWS Query protocol, version
-// 2011-06-15): GetCallerIdentity and AssumeRole.
+// 2011-06-15): GetCallerIdentity, AssumeRole and GetSessionToken.
 package stsapi
 
 import (
@@ -21,6 +21,7 @@ func Register(rt *awsapi.Router, svc *iam.Service) {
 	rt.HandleQuery("sts", &awsapi.QueryService{Version: "2011-06-15", XMLNS: XMLNS, Ops: map[string]awsapi.QueryOp{
 		"GetCallerIdentity": a.getCallerIdentity,
 		"AssumeRole":        a.assumeRole,
+		"GetSessionToken":   a.getSessionToken,
 	}})
 }
 
@@ -56,20 +57,20 @@ type tagParam struct {
 }
 
 type assumeRoleIn struct {
-	RoleArn         string  `query:"RoleArn,required"`
-	RoleSessionName string  `query:"RoleSessionName,required"`
-	DurationSeconds *int    `query:"DurationSeconds"`
-	ExternalID      *string `query:"ExternalId"`
-	// Session policies and tags, MFA and source identity are not supported
-	// yet: rejected rather than ignored, since ignoring them would grant more
+	RoleArn         string           `query:"RoleArn,required"`
+	RoleSessionName string           `query:"RoleSessionName,required"`
+	DurationSeconds *int             `query:"DurationSeconds"`
+	ExternalID      *string          `query:"ExternalId"`
+	Policy          *string          `query:"Policy"`
+	PolicyArns      []policyArnParam `query:"PolicyArns"`
+	// Session tags, MFA and source identity are not supported yet:
+	// rejected rather than ignored, since ignoring them would grant more
 	// than the caller asked for.
-	Policy            *string          `query:"Policy,unsupported"`
-	PolicyArns        []policyArnParam `query:"PolicyArns,unsupported"`
-	Tags              []tagParam       `query:"Tags,unsupported"`
-	TransitiveTagKeys []string         `query:"TransitiveTagKeys,unsupported"`
-	SerialNumber      *string          `query:"SerialNumber,unsupported"`
-	TokenCode         *string          `query:"TokenCode,unsupported"`
-	SourceIdentity    *string          `query:"SourceIdentity,unsupported"`
+	Tags              []tagParam `query:"Tags,unsupported"`
+	TransitiveTagKeys []string   `query:"TransitiveTagKeys,unsupported"`
+	SerialNumber      *string    `query:"SerialNumber,unsupported"`
+	TokenCode         *string    `query:"TokenCode,unsupported"`
+	SourceIdentity    *string    `query:"SourceIdentity,unsupported"`
 }
 
 type xmlCredentials struct {
@@ -90,21 +91,61 @@ func (a *api) assumeRole(ctx context.Context, call *awsapi.QueryCall) (any, erro
 	if err := call.Decode(in); err != nil {
 		return nil, err
 	}
-	// The caller's own policies must allow sts:AssumeRole on the role; the
-	// service then checks the role's trust policy. (GetCallerIdentity needs
-	// no permission: AWS never denies it.)
-	if err := awsapi.Authorize(ctx, "sts:AssumeRole", in.RoleArn, nil); err != nil {
-		return nil, err
-	}
-	out, err := a.svc.AssumeRole(ctx, call.Auth.Identity, iam.AssumeRoleInput{RoleARN: in.RoleArn, SessionName: in.RoleSessionName,
-		DurationSeconds: in.DurationSeconds, ExternalID: in.ExternalID, Region: call.Auth.Region})
+	// The role's trust policy must allow the caller. Within the account,
+	// one that names the caller itself is enough; one that names only the
+	// account delegates to the caller's own policies, which must allow
+	// sts:AssumeRole on the role. An explicit deny in them always wins.
+	// (GetCallerIdentity needs no permission: AWS never denies it.)
+	input := iam.AssumeRoleInput{RoleARN: in.RoleArn, SessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds,
+		ExternalID: in.ExternalID, Policy: in.Policy, PolicyARNs: policyARNs(in.PolicyArns), Region: call.Auth.Region}
+	grant, err := a.svc.TrustGrant(ctx, call.Auth.Identity, input)
 	if err != nil {
 		return nil, err
 	}
-	c := out.Credentials
-	return &assumeRoleResult{
-		Credentials: xmlCredentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.Secret, SessionToken: c.SessionToken,
-			Expiration: c.Expiration.UTC().Format(time.RFC3339)},
-		AssumedRoleID: out.AssumedRoleID, Arn: out.ARN,
-	}, nil
+	if err := awsapi.Authorize(iam.WithTrustGrant(ctx, grant), "sts:AssumeRole", in.RoleArn, nil); err != nil {
+		return nil, err
+	}
+	out, err := a.svc.AssumeRole(ctx, call.Auth.Identity, input)
+	if err != nil {
+		return nil, err
+	}
+	return &assumeRoleResult{Credentials: credentialsOut(&out.Credentials), AssumedRoleID: out.AssumedRoleID, Arn: out.ARN}, nil
+}
+
+type getSessionTokenIn struct {
+	DurationSeconds *int    `query:"DurationSeconds"`
+	SerialNumber    *string `query:"SerialNumber"`
+	TokenCode       *string `query:"TokenCode"`
+}
+
+type getSessionTokenResult struct {
+	Credentials xmlCredentials `xml:"Credentials"`
+}
+
+// getSessionToken needs no permission: AWS does not let policies control
+// it (IAM User Guide, "Permissions for GetSessionToken").
+func (a *api) getSessionToken(ctx context.Context, call *awsapi.QueryCall) (any, error) {
+	in := &getSessionTokenIn{}
+	if err := call.Decode(in); err != nil {
+		return nil, err
+	}
+	c, err := a.svc.GetSessionToken(ctx, call.Auth.Identity, iam.GetSessionTokenInput{DurationSeconds: in.DurationSeconds,
+		SerialNumber: in.SerialNumber, TokenCode: in.TokenCode})
+	if err != nil {
+		return nil, err
+	}
+	return &getSessionTokenResult{Credentials: credentialsOut(c)}, nil
+}
+
+func credentialsOut(c *iam.SessionCredentials) xmlCredentials {
+	return xmlCredentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.Secret, SessionToken: c.SessionToken,
+		Expiration: c.Expiration.UTC().Format(time.RFC3339)}
+}
+
+func policyARNs(in []policyArnParam) []string {
+	out := make([]string, len(in))
+	for i, p := range in {
+		out[i] = p.Arn
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/shoal-dev/shoal/internal/awsapi"
@@ -146,6 +147,7 @@ func TestAssumeRoleChecks(t *testing.T) {
 		code   string
 	}{
 		{"session name too short", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s")}, "ValidationError"},
+		{"validated before the trust policy", user, sts.AssumeRoleInput{RoleArn: roleARN("ghost"), RoleSessionName: aws.String("s")}, "ValidationError"},
 		{"trusted by account", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("ok-session")}, ""},
 		{"not trusted", user, sts.AssumeRoleInput{RoleArn: roleARN("someone-else"), RoleSessionName: aws.String("s1")}, "AccessDenied"},
 		{"no such role", user, sts.AssumeRoleInput{RoleArn: roleARN("ghost"), RoleSessionName: aws.String("s1")}, "AccessDenied"},
@@ -154,7 +156,9 @@ func TestAssumeRoleChecks(t *testing.T) {
 		{"right external id", user, sts.AssumeRoleInput{RoleArn: roleARN("external"), RoleSessionName: aws.String("s1"), ExternalId: aws.String("ext-123")}, ""},
 		{"over the role's maximum", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(7200)}, "ValidationError"},
 		{"under 15 minutes", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(600)}, "ValidationError"},
-		{"session policy unsupported", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), Policy: aws.String("{}")}, "InvalidInput"},
+		{"malformed session policy", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), Policy: aws.String("{}")}, "MalformedPolicyDocument"},
+		{"session tags unsupported", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}, "InvalidInput"},
+		{"unknown session policy ARN", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), PolicyArns: []types.PolicyDescriptorType{{Arn: aws.String("arn:aws:iam::000000000000:policy/ghost")}}}, "ValidationError"},
 		{"root may not assume roles", root, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1")}, "AccessDenied"},
 	}
 	for _, tc := range cases {

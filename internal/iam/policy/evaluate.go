@@ -36,7 +36,9 @@ func Evaluate(req *Request, policies []Named) Decision {
 // AllowsPrincipal decides whether a trust policy (or a resource policy)
 // lets req.Principal perform req.Action, e.g. sts:AssumeRole by
 // firehose.amazonaws.com. Statements without a Resource element apply to
-// the resource the policy is attached to, so they ignore req.Resource.
+// the resource the policy is attached to, so they ignore req.Resource. An
+// allowing Decision's Grant is the most specific way any allowing
+// statement named the caller.
 func AllowsPrincipal(doc *Document, req *Request) Decision {
 	allow := Decision{Reason: ImplicitDeny}
 	if doc == nil {
@@ -45,10 +47,8 @@ func AllowsPrincipal(doc *Document, req *Request) Decision {
 	res := splitARN(req.Resource)
 	for i := range doc.Statements {
 		st := &doc.Statements[i]
-		if st.Principal == nil || st.Principal.matches(req) == st.NotPrincipal {
-			continue
-		}
-		if !st.appliesTo(req, &res) {
+		g := st.principalGrant(req)
+		if g == GrantNone || !st.appliesTo(req, &res) {
 			continue
 		}
 		if st.deny {
@@ -57,8 +57,25 @@ func AllowsPrincipal(doc *Document, req *Request) Decision {
 		if !allow.Allowed {
 			allow = Decision{Allowed: true, Reason: Allow, Sid: st.Sid, Statement: i}
 		}
+		allow.Grant = max(allow.Grant, g)
 	}
 	return allow
+}
+
+// principalGrant is how the statement's Principal (or NotPrincipal) names
+// the caller; GrantNone when it does not apply to the caller.
+func (st *Statement) principalGrant(req *Request) Grant {
+	if st.Principal == nil {
+		return GrantNone
+	}
+	g := st.Principal.grant(req)
+	if st.NotPrincipal {
+		if g != GrantNone {
+			return GrantNone
+		}
+		return GrantAccount // everyone but the listed: never a direct grant
+	}
+	return g
 }
 
 // appliesTo checks action, resource and conditions, cheapest first.
@@ -107,12 +124,19 @@ func (d Decision) Message(req *Request) string {
 	case Allow:
 		return ""
 	case ExplicitDeny:
-		b.WriteString(" with an explicit deny in an identity-based policy")
+		b.WriteString(" with an explicit deny in a" + article(d.Type) + d.Type.text())
 		if strings.HasPrefix(d.Policy, "arn:") {
 			b.WriteString(": " + d.Policy)
 		}
 	default:
-		fmt.Fprintf(&b, " because no identity-based policy allows the %s action", req.Action)
+		fmt.Fprintf(&b, " because no %s allows the %s action", d.Type.text(), req.Action)
 	}
 	return b.String()
+}
+
+func article(t PolicyType) string {
+	if t == IdentityBased {
+		return "n "
+	}
+	return " "
 }

@@ -11,6 +11,7 @@
 //	(*Document).String() string         canonical JSON; Parse(d.String()) gives d back
 //	Evaluate(req, []Named) Decision     identity-based policies for one request
 //	AllowsPrincipal(doc, req) Decision  trust (or resource) policy: may req.Principal do req.Action?
+//	                                    (Decision.Grant: named by account, role or its own ARN)
 //	Decision.Message(req) string        AWS's "User: ... is not authorized to perform: ..." text
 //	Managed(arn) / ManagedPolicies()    the AWS-managed policies Shoal ships
 //	NonWhitespaceLen(doc) int           length as IAM counts it for the size limits below
@@ -152,7 +153,52 @@ type Decision struct {
 	Policy    string
 	Sid       string
 	Statement int
+	// Type is the kind of policy that decided, as denial messages name it;
+	// the zero value is IdentityBased.
+	Type PolicyType
+	// Grant, set by AllowsPrincipal when it allows, says how the policy
+	// named the caller.
+	Grant Grant
 }
+
+// PolicyType names the kind of policy behind a Decision.
+type PolicyType uint8
+
+const (
+	IdentityBased       PolicyType = iota // the caller's own policies
+	PermissionsBoundary                   // the caller's permissions boundary
+	SessionPolicy                         // a role session's session policies
+)
+
+// text is how AWS's denial messages name the policy type.
+func (t PolicyType) text() string {
+	switch t {
+	case PermissionsBoundary:
+		return "permissions boundary"
+	case SessionPolicy:
+		return "session policy"
+	}
+	return "identity-based policy"
+}
+
+// Grant says how an allowing trust or resource policy named the caller,
+// which decides whether the caller's own policies must allow the request
+// too (IAM's evaluation logic within one account).
+type Grant uint8
+
+const (
+	GrantNone Grant = iota
+	// GrantAccount: by its account (account id, root ARN) or by "*": the
+	// caller's identity-based policies must allow the request as well.
+	GrantAccount
+	// GrantRole: by the ARN of the role whose session the caller is: its
+	// identity-based policies need not allow, but an implicit deny in its
+	// permissions boundary or session policies still limits.
+	GrantRole
+	// GrantPrincipal: by the caller's own ARN (user or role session):
+	// only an explicit deny elsewhere limits it.
+	GrantPrincipal
+)
 
 // MalformedError is a policy validation failure; Error() is IAM's message.
 type MalformedError struct {

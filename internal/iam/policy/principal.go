@@ -133,46 +133,67 @@ func validCanonicalUser(v string) bool {
 	return v != "" && !strings.ContainsAny(v, "*? ")
 }
 
-// matches reports whether the caller is one of the listed principals.
-func (p *Principal) matches(req *Request) bool {
+// grant reports whether the caller is one of the listed principals, and
+// how specifically it is named.
+func (p *Principal) grant(req *Request) Grant {
 	if p.Any {
-		return true
+		return GrantAccount
 	}
 	caller := req.Principal
 	if !strings.HasPrefix(caller, "arn:") { // a service or web identity principal
-		return anyFold(p.Service, caller) || anyEqual(p.Federated, caller) || anyEqual(p.AWS, "*")
+		if anyFold(p.Service, caller) || anyEqual(p.Federated, caller) {
+			return GrantPrincipal
+		}
+		if anyEqual(p.AWS, "*") {
+			return GrantAccount
+		}
+		return GrantNone
 	}
 	account := req.Account
 	c := splitARN(caller)
 	if account == "" && c.n == arnSegments {
 		account = c.segment(4)
 	}
+	best := GrantNone
 	for _, v := range p.AWS {
-		if awsPrincipalMatches(v, caller, account, &c) {
-			return true
-		}
+		best = max(best, awsPrincipalGrant(v, caller, account, &c))
 	}
-	return anyEqual(p.Federated, caller) || anyEqual(p.CanonicalUser, caller)
+	if anyEqual(p.Federated, caller) || anyEqual(p.CanonicalUser, caller) {
+		best = GrantPrincipal
+	}
+	return best
 }
 
-// awsPrincipalMatches: "*" is everyone; an account id or root ARN is every
-// principal of that account; a role ARN also covers its sessions
-// (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION).
-func awsPrincipalMatches(v, caller, account string, c *arnParts) bool {
-	if v == "*" || v == caller {
-		return true
+// awsPrincipalGrant: "*" is everyone and an account id or root ARN every
+// principal of that account (GrantAccount); the caller's own ARN is
+// GrantPrincipal, and a role ARN covers its sessions (GrantRole).
+func awsPrincipalGrant(v, caller, account string, c *arnParts) Grant {
+	if v == caller {
+		return GrantPrincipal
+	}
+	if v == "*" {
+		return GrantAccount
 	}
 	if isAccountID(v) {
-		return v == account
+		if v == account {
+			return GrantAccount
+		}
+		return GrantNone
 	}
 	e := splitARN(v)
 	if e.n != arnSegments {
-		return false
+		return GrantNone
 	}
 	if e.segment(5) == "root" {
-		return e.segment(4) == account
+		if e.segment(4) == account {
+			return GrantAccount
+		}
+		return GrantNone
 	}
-	return c.n == arnSegments && isSessionOf(c, &e)
+	if c.n == arnSegments && isSessionOf(c, &e) {
+		return GrantRole
+	}
+	return GrantNone
 }
 
 func isSessionOf(session, role *arnParts) bool {

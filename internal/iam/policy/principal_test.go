@@ -67,3 +67,36 @@ func TestResourcePolicyPrincipalAndResource(t *testing.T) {
 		t.Fatal("resource policy must check the Resource element")
 	}
 }
+
+func TestAllowsPrincipalGrant(t *testing.T) {
+	roleArn := "arn:aws:iam::123456789012:role/target"
+	both := stmts(`{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}`,
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}`)
+	cases := []struct {
+		name, doc, principal string
+		want                 Grant
+	}{
+		{"account only", both, user("bob"), GrantAccount},
+		{"own ARN wins over the account", both, user("alice"), GrantPrincipal},
+		{"role ARN for its session", stmts(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/hop"},"Action":"sts:AssumeRole"}`),
+			"arn:aws:sts::123456789012:assumed-role/hop/s", GrantRole},
+		{"session ARN", stmts(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::123456789012:assumed-role/hop/s"},"Action":"sts:AssumeRole"}`),
+			"arn:aws:sts::123456789012:assumed-role/hop/s", GrantPrincipal},
+		{"star is not naming", stmts(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}`), user("bob"), GrantAccount},
+		{"NotPrincipal is not naming", stmts(`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/bob"},"Action":"sts:AssumeRole"}`),
+			user("alice"), GrantAccount},
+		{"service", trustFirehose, "firehose.amazonaws.com", GrantPrincipal},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := ParseAs(TrustPolicy, tc.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := AllowsPrincipal(d, &Request{Principal: tc.principal, Account: acct, Action: "sts:AssumeRole", Resource: roleArn})
+			if !got.Allowed || got.Grant != tc.want {
+				t.Fatalf("AllowsPrincipal = %+v, want grant %d", got, tc.want)
+			}
+		})
+	}
+}

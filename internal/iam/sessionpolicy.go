@@ -1,0 +1,142 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/shoal-dev/shoal/internal/iam/policy"
+	"github.com/shoal-dev/shoal/internal/meta"
+)
+
+// Session policies: AssumeRole's Policy and PolicyArns. A session may do
+// only what both the role's policies and its session policies allow.
+// Managed session policies are read when the session is issued: later
+// versions of them do not change it.
+
+const (
+	maxSessionPolicySize = 2048
+	maxSessionPolicyARNs = 10
+)
+
+// storedSessionPolicy is one session policy as kept with the session.
+type storedSessionPolicy struct {
+	Name     string `json:"name"`
+	Document string `json:"document"`
+}
+
+// sessionPolicyDocs checks AssumeRole's session policies and returns them
+// as stored; nil when there are none.
+func (s *Service) sessionPolicyDocs(ctx context.Context, tx *meta.Tx, inline *string, arns []string) ([]storedSessionPolicy, error) {
+	var out []storedSessionPolicy
+	if inline != nil {
+		tooLong := func() error {
+			return constraint("...", "policy", boundLenRule(maxSessionPolicySize+1, 1, maxSessionPolicySize))
+		}
+		if err := checkPolicyDocument(*inline, "policy", policy.IdentityPolicy, maxSessionPolicySize, tooLong); err != nil {
+			return nil, err
+		}
+		out = append(out, storedSessionPolicy{Name: "session policy", Document: *inline})
+	}
+	if len(arns) > maxSessionPolicyARNs {
+		return nil, constraint("[...]", "policyArns", "Member must have length less than or equal to 10")
+	}
+	for _, arn := range arns {
+		if err := checkPolicyARN(arn); err != nil {
+			return nil, err
+		}
+		if _, err := s.loadPolicy(ctx, tx, arn); err != nil {
+			if isNoSuchEntity(err) {
+				return nil, validationError("Policy %s does not exist or is not attachable.", arn)
+			}
+			return nil, err
+		}
+		doc, err := s.defaultDocument(ctx, tx, arn)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, storedSessionPolicy{Name: arn, Document: doc})
+	}
+	return out, nil
+}
+
+func storeSessionPolicies(ctx context.Context, tx *meta.Tx, keyID string, docs []storedSessionPolicy) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(docs)
+	if err != nil {
+		return fmt.Errorf("encode session policies: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO iam_session_policies (access_key_id, documents) VALUES (?, ?)`, keyID, string(b))
+	return err
+}
+
+// pruneSessionPolicies drops the session policies of sessions that are
+// gone (expired and pruned, or their role deleted).
+func pruneSessionPolicies(ctx context.Context, tx *meta.Tx) error {
+	_, err := tx.Exec(ctx, `DELETE FROM iam_session_policies WHERE access_key_id NOT IN (SELECT access_key_id FROM iam_sessions)`)
+	return err
+}
+
+// sessionPolicies returns the parsed session policies of a role session,
+// nil when it has none. They never change, so they are cached for good.
+func (s *Service) sessionPolicies(ctx context.Context, keyID string) ([]policy.Named, error) {
+	if v, ok := s.sessions.get(keyID); ok {
+		return v, nil
+	}
+	var raw string
+	err := s.view(ctx, func(tx *meta.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT documents FROM iam_session_policies WHERE access_key_id = ?`, keyID).Scan(&raw)
+		if meta.IsNoRows(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, dbErr("load session policies", err)
+	}
+	var out []policy.Named
+	if raw != "" {
+		var docs []storedSessionPolicy
+		if err := json.Unmarshal([]byte(raw), &docs); err != nil {
+			return nil, fmt.Errorf("iam: decode session policies: %w", err)
+		}
+		out = []policy.Named{} // non-nil: the session has session policies
+		for _, d := range docs {
+			if pd, err := policy.Parse(d.Document); err == nil {
+				out = append(out, policy.Named{Name: d.Name, Document: pd})
+			}
+		}
+	}
+	s.sessions.put(keyID, out)
+	return out, nil
+}
+
+// sessionPolicyCache maps a role session's access key id to its session
+// policies (nil: none).
+type sessionPolicyCache struct {
+	mu sync.RWMutex
+	m  map[string][]policy.Named
+}
+
+func newSessionPolicyCache() *sessionPolicyCache {
+	return &sessionPolicyCache{m: map[string][]policy.Named{}}
+}
+
+func (c *sessionPolicyCache) get(id string) ([]policy.Named, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[id]
+	return v, ok
+}
+
+func (c *sessionPolicyCache) put(id string, v []policy.Named) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCachedCredentials {
+		clear(c.m)
+	}
+	c.m[id] = v
+}
