@@ -7,15 +7,6 @@ set -euo pipefail
 shoal=${1:?usage: iam.sh SHOAL_BINARY [AWS_CLI]}
 . "$(dirname "$0")/lib.sh"
 start_shoal "$shoal" "${2:-/usr/bin/aws}" AKIAE2EIAMROOTKEY001 e2eIamRootSecretE2eIamRootSecretE2eIam01
-pass=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-fail() { echo "FAIL - $*"; exit 1; }
-# as KEY SECRET [TOKEN] -- CMD...: run the CLI with other credentials.
-as() {
-  local id=$1 secret=$2 token=$3
-  shift 3
-  AWS_ACCESS_KEY_ID=$id AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token aws "$@"
-}
 py() { python3 -c "$1" "${@:2}"; }
 
 echo "# $("$aws_bin" --version 2>&1) against $endpoint"
