@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -36,12 +35,35 @@ type AuthzRequest struct {
 	Context map[string][]string
 }
 
-// AccessDenied is a denial; each protocol writes it with its own code
-// (AccessDeniedException for JSON services, AccessDenied for S3 and the
-// Query protocol), always HTTP 403 (400 for JSON services, as AWS does).
-type AccessDenied struct{ Message string }
+// AccessDenied is a denial, kept in parts so each protocol can word it as
+// its service does: "<Principal> is not authorized to perform: <Action> on
+// resource: <Resource><Reason>". Principal reads "User: arn:..." or
+// "Service: firehose.amazonaws.com". Each protocol writes it with its own
+// code (AccessDeniedException for JSON services, AccessDenied for S3 and
+// the Query protocol), HTTP 403 (400 for JSON services, as AWS does).
+type AccessDenied struct {
+	Principal, Action, Resource string
+	// Reason completes the sentence, e.g. " because no identity-based
+	// policy allows the s3:GetObject action"; it may be empty.
+	Reason string
+}
 
-func (e *AccessDenied) Error() string { return e.Message }
+func (e *AccessDenied) Error() string { return e.Message() }
+
+// Message is the denial as the JSON and Query services word it.
+func (e *AccessDenied) Message() string { return e.message(e.Resource) }
+
+// s3Message quotes a resource ARN, as S3's denials do.
+func (e *AccessDenied) s3Message() string {
+	if e.Resource == "*" {
+		return e.Message()
+	}
+	return e.message(`"` + e.Resource + `"`)
+}
+
+func (e *AccessDenied) message(resource string) string {
+	return e.Principal + " is not authorized to perform: " + e.Action + " on resource: " + resource + e.Reason
+}
 
 // authzState is what the Router puts in a request's context for Authorize.
 type authzState struct {
@@ -108,17 +130,12 @@ func Authorize(ctx context.Context, action, resource string, extra map[string][]
 	} else if !errors.As(err, &denied) {
 		return fmt.Errorf("authorize %s: %w", action, err) // an internal failure, not a denial
 	}
-	msg := denied.Message
 	switch st.protocol {
 	case protocolS3:
-		// S3 quotes a resource ARN in its denials.
-		if resource != "*" {
-			msg = strings.Replace(msg, "on resource: "+resource+" ", "on resource: \""+resource+"\" ", 1)
-		}
-		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}
+		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: denied.s3Message()}
 	case protocolQuery:
-		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: msg}
+		return &Error{Status: http.StatusForbidden, Code: "AccessDenied", Message: denied.Message()}
 	default:
-		return &Error{Status: http.StatusBadRequest, Code: "AccessDeniedException", Message: msg}
+		return &Error{Status: http.StatusBadRequest, Code: "AccessDeniedException", Message: denied.Message()}
 	}
 }

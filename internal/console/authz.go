@@ -25,7 +25,7 @@ func (c *Console) allowed(w http.ResponseWriter, r *http.Request, sess *session,
 	case err == nil:
 		return true
 	case errors.As(err, &denied):
-		writeError(w, http.StatusForbidden, "AccessDeniedException", denied.Message)
+		writeError(w, http.StatusForbidden, "AccessDeniedException", denied.Message())
 	default:
 		c.opts.Logger.Error("console authorization", "action", action, "err", err)
 		writeError(w, http.StatusInternalServerError, "InternalFailure", "authorization failed")

@@ -42,7 +42,7 @@ func (s *Service) authorizeAs(ctx context.Context, def Definition, service strin
 		return err
 	}
 	// The IAM service words a role that cannot be assumed as STS does.
-	if strings.Contains(denied.Message, "sts:AssumeRole") {
+	if denied.Action == "sts:AssumeRole" {
 		return fmt.Errorf("%s %w", msgCannotAssume, err)
 	}
 	if service == "s3" {

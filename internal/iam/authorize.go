@@ -38,7 +38,7 @@ type AssumeRoleError struct {
 	Missing bool
 }
 
-func (e *AssumeRoleError) Error() string { return e.denial().Message }
+func (e *AssumeRoleError) Error() string { return e.denial().Message() }
 
 // Unwrap makes the error an *awsapi.AccessDenied for errors.As.
 func (e *AssumeRoleError) Unwrap() error { return e.denial() }
@@ -46,8 +46,7 @@ func (e *AssumeRoleError) Unwrap() error { return e.denial() }
 // denial is STS's AccessDenied wording for a principal that may not assume
 // the role (a missing role reads the same, as STS does not reveal which).
 func (e *AssumeRoleError) denial() *awsapi.AccessDenied {
-	return &awsapi.AccessDenied{Message: "Service: " + e.ServicePrincipal +
-		" is not authorized to perform: sts:AssumeRole on resource: " + e.RoleARN}
+	return &awsapi.AccessDenied{Principal: "Service: " + e.ServicePrincipal, Action: "sts:AssumeRole", Resource: e.RoleARN}
 }
 
 // Authorize decides an API request made with id's credentials against the
@@ -63,14 +62,14 @@ func (s *Service) Authorize(ctx context.Context, id awsapi.Identity, req awsapi.
 	case "assumed-role":
 		key = principalKey{kind: kindRole, arn: id.RoleARN}
 	default:
-		return &awsapi.AccessDenied{Message: denyMessage(id.ARN, id.AccountID, req)}
+		return denyImplicit(id.ARN, id.AccountID, req)
 	}
 	p, err := s.principal(ctx, key)
 	if err != nil {
 		return err
 	}
 	if p == nil { // deleted since its credentials were resolved
-		return &awsapi.AccessDenied{Message: denyMessage(id.ARN, id.AccountID, req)}
+		return denyImplicit(id.ARN, id.AccountID, req)
 	}
 	c := caller{arn: id.ARN, userID: id.UserID}
 	if req.Action == "sts:AssumeRole" {
@@ -151,13 +150,13 @@ func (s *Service) decide(p *principal, c caller, req awsapi.AuthzRequest) error 
 	}
 	d := policy.Evaluate(&preq, p.policies)
 	if d.Reason == policy.ExplicitDeny {
-		return &awsapi.AccessDenied{Message: d.Message(&preq)}
+		return denial(d, &preq)
 	}
 	if p.boundary == nil && c.session == nil { // the common case
 		if d.Allowed || c.grant >= policy.GrantRole {
 			return nil
 		}
-		return &awsapi.AccessDenied{Message: d.Message(&preq)}
+		return denial(d, &preq)
 	}
 	limit, err := limits(&preq, p.boundary, c.session)
 	switch {
@@ -166,7 +165,7 @@ func (s *Service) decide(p *principal, c caller, req awsapi.AuthzRequest) error 
 	case c.grant == policy.GrantPrincipal:
 		return nil
 	case !d.Allowed && c.grant != policy.GrantRole:
-		return &awsapi.AccessDenied{Message: d.Message(&preq)}
+		return denial(d, &preq)
 	case limit != nil:
 		return limit
 	}
@@ -187,19 +186,24 @@ func limits(req *policy.Request, boundary, session []policy.Named) (limit, err e
 		d := policy.Evaluate(req, l.policies)
 		d.Type = l.kind
 		if d.Reason == policy.ExplicitDeny {
-			return nil, &awsapi.AccessDenied{Message: d.Message(req)}
+			return nil, denial(d, req)
 		}
 		if !d.Allowed && limit == nil {
-			limit = &awsapi.AccessDenied{Message: d.Message(req)}
+			limit = denial(d, req)
 		}
 	}
 	return limit, nil
 }
 
-// denyMessage is the implicit-deny text for a caller without policies.
-func denyMessage(arn, account string, req awsapi.AuthzRequest) string {
+// denial is the AccessDenied for a decision that did not allow req.
+func denial(d policy.Decision, req *policy.Request) *awsapi.AccessDenied {
+	return &awsapi.AccessDenied{Principal: "User: " + req.Principal, Action: req.Action, Resource: req.Resource, Reason: d.Because(req)}
+}
+
+// denyImplicit is the denial of a caller without policies.
+func denyImplicit(arn, account string, req awsapi.AuthzRequest) *awsapi.AccessDenied {
 	preq := policy.Request{Principal: arn, Account: account, Action: req.Action, Resource: req.Resource}
-	return policy.Decision{}.Message(&preq)
+	return denial(policy.Decision{}, &preq)
 }
 
 // newContextPool recycles the per-request condition maps of principals

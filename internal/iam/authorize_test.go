@@ -24,7 +24,7 @@ func outcome(t *testing.T, err error) string {
 	if !errors.As(err, &denied) {
 		t.Fatalf("not a denial: %v", err)
 	}
-	return denied.Message
+	return denied.Message()
 }
 
 func must(t *testing.T, err error) {

@@ -93,7 +93,7 @@ func (s spectrumRoles) authorize(ctx context.Context, roleARN string, req awsapi
 	}
 	err := s.roles.AuthorizeRole(ctx, roleARN, redshiftPrincipal, req)
 	var denied *awsapi.AccessDenied
-	if errors.As(err, &denied) && strings.Contains(denied.Message, "sts:AssumeRole") {
+	if errors.As(err, &denied) && denied.Action == "sts:AssumeRole" {
 		return newPGError(codeInternal, fmt.Sprintf("User arn:aws:redshift:%s:%s:dbuser:shoal/%s is not authorized to assume IAM Role %s",
 			s.region, s.account, s.user, roleARN))
 	}
@@ -108,7 +108,7 @@ func wrapDenied(err error, service string) error {
 	if errors.As(err, &pg) || !errors.As(err, &denied) {
 		return err
 	}
-	return newPGError(codeInternal, denied.Message+service)
+	return newPGError(codeInternal, denied.Message()+service)
 }
 
 func tableLocationOf(t *catalog.Table) string {

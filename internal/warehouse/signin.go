@@ -37,7 +37,7 @@ func (s *Server) authorizeSignIn(ctx context.Context, sess *session) error {
 		var denied *awsapi.AccessDenied
 		switch {
 		case errors.As(err, &denied):
-			return sess.fatal(codeInvalidAuthorization, denied.Message)
+			return sess.fatal(codeInvalidAuthorization, denied.Message())
 		case err != nil:
 			s.log.Error("sign-in authorization", "user", user, "err", err)
 			return sess.fatal(codeInternal, "sign-in authorization failed")

@@ -118,20 +118,28 @@ func (st *Statement) matchesResource(res *arnParts, ctx Context) bool {
 // identity-based policy allows the kinesis:PutRecord action". It is empty
 // for an allowed request.
 func (d Decision) Message(req *Request) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "User: %s is not authorized to perform: %s on resource: %s", req.Principal, req.Action, req.Resource)
+	if d.Reason == Allow {
+		return ""
+	}
+	return fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", req.Principal, req.Action, req.Resource) + d.Because(req)
+}
+
+// Because is the end of Message that says why: " because no
+// identity-based policy allows the kinesis:PutRecord action", or " with
+// an explicit deny in ...".
+func (d Decision) Because(req *Request) string {
 	switch d.Reason {
 	case Allow:
 		return ""
 	case ExplicitDeny:
-		b.WriteString(" with an explicit deny in a" + article(d.Type) + d.Type.text())
+		s := " with an explicit deny in a" + article(d.Type) + d.Type.text()
 		if strings.HasPrefix(d.Policy, "arn:") {
-			b.WriteString(": " + d.Policy)
+			s += ": " + d.Policy
 		}
+		return s
 	default:
-		fmt.Fprintf(&b, " because no %s allows the %s action", d.Type.text(), req.Action)
+		return fmt.Sprintf(" because no %s allows the %s action", d.Type.text(), req.Action)
 	}
-	return b.String()
 }
 
 func article(t PolicyType) string {
