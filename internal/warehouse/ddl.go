@@ -50,26 +50,65 @@ func (e *engine) drop(ctx context.Context, c *conn, sql string, toks []token) (*
 		return e.dropMatView(ctx, c, p.toks[p.i:])
 	case p.accept("table"):
 		p.accept("if", "exists")
-		for !p.done() {
-			name, err := p.qualified()
-			if err != nil {
-				return nil, err
-			}
+		names, err := dropNames(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
 			if err := e.requireLocal(ctx, c, nameTokens(name), "DROP TABLE"); err != nil {
 				return nil, err
 			}
 			if err := e.rejectMatView(ctx, c, name); err != nil {
 				return nil, err
 			}
-			if !p.acceptPunct(",") {
-				break
-			}
 		}
-		return e.passThrough(ctx, c, sql, "DROP TABLE")
+		return e.dropRelations(ctx, c, sql, "DROP TABLE", names)
 	case p.accept("view"):
-		return e.passThrough(ctx, c, sql, "DROP VIEW")
+		p.accept("if", "exists")
+		names, err := dropNames(p)
+		if err != nil {
+			return nil, err
+		}
+		return e.dropRelations(ctx, c, sql, "DROP VIEW", names)
 	}
 	return nil, newPGError(codeFeatureNotSupported, fmt.Sprintf("DROP %s is not supported", strings.ToUpper(toks[1].text)))
+}
+
+// dropNames reads the comma-separated names a DROP lists.
+func dropNames(p *parser) ([][]string, error) {
+	var names [][]string
+	for !p.done() {
+		name, err := p.qualified()
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, name)
+		if !p.acceptPunct(",") {
+			break
+		}
+	}
+	return names, nil
+}
+
+// dropRelations runs a DROP TABLE/VIEW and forgets the owners and grants
+// of what it dropped, in one transaction.
+func (e *engine) dropRelations(ctx context.Context, c *conn, sql, tag string, names [][]string) (*result, error) {
+	err := inTx(ctx, c, func() error {
+		if err := execAll(ctx, c, sql); err != nil {
+			return err
+		}
+		for _, name := range names {
+			schema, rel := splitName(name)
+			if err := forgetRecords(ctx, c, schema, rel); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &result{tag: tag}, nil
 }
 
 // passThrough runs a statement DuckDB understands as written.

@@ -115,7 +115,18 @@ func (e *engine) dml(ctx context.Context, c *conn, sql string, toks []token) (*r
 	if err != nil {
 		return nil, err
 	}
-	n, err := execCount(ctx, c, rewritten)
+	var n int64
+	if to := renamedTo(toks); verb == "ALTER" && to != "" {
+		schema, from := splitName(nameParts(target))
+		err = inTx(ctx, c, func() error {
+			if _, err := execCount(ctx, c, rewritten); err != nil {
+				return err
+			}
+			return renameRecords(ctx, c, schema, from, to)
+		})
+	} else {
+		n, err = execCount(ctx, c, rewritten)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +170,16 @@ func dmlTarget(toks []token) ([]token, string) {
 	}
 	upper := map[string]string{"insert": "INSERT", "update": "UPDATE", "delete": "DELETE", "truncate": "TRUNCATE", "alter": "ALTER"}
 	return toks[i:j], upper[verb]
+}
+
+// renamedTo is the new name in ALTER TABLE t RENAME TO n, or "".
+func renamedTo(toks []token) string {
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].is("rename") && toks[i+1].is("to") && toks[i+2].isName() {
+			return toks[i+2].name()
+		}
+	}
+	return ""
 }
 
 // runRows runs sql and holds the whole result in memory.

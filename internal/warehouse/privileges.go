@@ -182,6 +182,29 @@ func recordCreated(ctx context.Context, c *conn, k objKey) error {
 	return nil
 }
 
+// renameRecords moves a relation's owner and grants to its new name
+// (ALTER ... RENAME TO), so the rename keeps who may use it.
+func renameRecords(ctx context.Context, c *conn, schema, from, to string) error {
+	for _, table := range []string{"owners", "grants"} {
+		if _, err := c.ExecContext(ctx, `UPDATE `+internalSchema+`.`+table+` SET name = ? WHERE kind = ? AND schemaname = ? AND name = ?`,
+			to, kindRelation, schema, from); err != nil {
+			return duckError(err)
+		}
+	}
+	return nil
+}
+
+// forgetRecords deletes a dropped relation's owner and grants.
+func forgetRecords(ctx context.Context, c *conn, schema, name string) error {
+	for _, table := range []string{"owners", "grants"} {
+		if _, err := c.ExecContext(ctx, `DELETE FROM `+internalSchema+`.`+table+` WHERE kind = ? AND schemaname = ? AND name = ?`,
+			kindRelation, schema, name); err != nil {
+			return duckError(err)
+		}
+	}
+	return nil
+}
+
 // relationExists reports a local table or view (temporary ones included
 // when schema is "").
 func relationExists(ctx context.Context, c *conn, schema, name string) (bool, error) {

@@ -143,7 +143,16 @@ func TestOwnerPrivileges(t *testing.T) {
 	if got := rowsText(t, e.connect(t), "SELECT id FROM mine"); got != "2" {
 		t.Errorf("superuser reads: %s", got)
 	}
-	mustExec(t, an, "DROP VIEW mine_v", "DELETE FROM mine", "DROP TABLE mine")
+	// A rename keeps owner and grants; a drop forgets them, so a new table
+	// of the same name starts private to its creator.
+	mustExec(t, an, "ALTER TABLE mine RENAME TO ours", "GRANT SELECT ON ours TO other", "INSERT INTO ours VALUES (3, 'x')")
+	if got := rowsText(t, other, "SELECT count(*) FROM ours"); got != "2" {
+		t.Errorf("renamed and granted: %s", got)
+	}
+	mustExec(t, an, "DROP VIEW mine_v", "DELETE FROM ours", "DROP TABLE ours")
+	mustExec(t, e.connect(t), "CREATE TABLE ours (id INT)")
+	wantDenied(t, other, "SELECT * FROM ours", "42501", "permission denied for relation ours")
+	wantDenied(t, an, "DROP TABLE ours", "42501", "must be owner of relation ours")
 
 	// Without CREATE on public (taken from PUBLIC) nobody but the superuser creates there.
 	mustExec(t, e.connect(t), "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
