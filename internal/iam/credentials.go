@@ -88,6 +88,12 @@ func (s *Service) lookupSession(ctx context.Context, tx *meta.Tx, id string) (aw
 		// The role was deleted: its sessions no longer authenticate.
 		return awsapi.Credential{}, false, nil
 	}
+	return s.temporaryCredential(id, sealed, tokenHex, expires, s.sessionIdentity(role, session, id))
+}
+
+// temporaryCredential is a stored temporary credential (AssumeRole or
+// GetSessionToken) for identity: its secret unsealed, its token hash.
+func (s *Service) temporaryCredential(id, sealed, tokenHex string, expires int64, identity awsapi.Identity) (awsapi.Credential, bool, error) {
 	secret, err := s.unseal(id, sealed)
 	if err != nil {
 		return awsapi.Credential{}, false, err
@@ -96,8 +102,7 @@ func (s *Service) lookupSession(ctx context.Context, tx *meta.Tx, id string) (aw
 	if err != nil {
 		return awsapi.Credential{}, false, err
 	}
-	return awsapi.Credential{SecretAccessKey: secret, Identity: s.sessionIdentity(role, session, id),
-		SessionTokenSHA256: hash, Expires: fromMillis(expires)}, true, nil
+	return awsapi.Credential{SecretAccessKey: secret, Identity: identity, SessionTokenSHA256: hash, Expires: fromMillis(expires)}, true, nil
 }
 
 func (s *Service) sessionIdentity(role *Role, session, keyID string) awsapi.Identity {

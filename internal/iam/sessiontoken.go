@@ -114,13 +114,5 @@ func (s *Service) lookupUserSession(ctx context.Context, tx *meta.Tx, id string)
 		identity = s.UserIdentity(u, id)
 	}
 	identity.AccessKeyID = id
-	secret, err := s.unseal(id, sealed)
-	if err != nil {
-		return awsapi.Credential{}, false, err
-	}
-	hash, err := hex.DecodeString(tokenHex)
-	if err != nil {
-		return awsapi.Credential{}, false, err
-	}
-	return awsapi.Credential{SecretAccessKey: secret, Identity: identity, SessionTokenSHA256: hash, Expires: fromMillis(expires)}, true, nil
+	return s.temporaryCredential(id, sealed, tokenHex, expires, identity)
 }
