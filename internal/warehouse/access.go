@@ -18,11 +18,13 @@ type checker struct {
 	acl *acl
 	rel *relations
 	ext map[string]externalSchema
+	// depth counts the views being checked through (see viewReads).
+	depth int
 }
 
 // authorize checks a statement before it runs; superusers never get here.
 func (e *engine) authorize(ctx context.Context, c *conn, sql string, toks []token) error {
-	a, err := loadACL(ctx, c)
+	a, err := loadACL(ctx, c, c.user)
 	if err != nil {
 		return err
 	}
@@ -99,15 +101,15 @@ func (k *checker) reads(ctx context.Context, sql string) error {
 		msg, _ := tree["error_message"].(string)
 		return syntaxError(msg)
 	}
-	return k.walk(tree, nil)
+	return k.walk(ctx, tree, nil)
 }
 
 // walk visits a parse tree; ctes are the CTE names in scope.
-func (k *checker) walk(node any, ctes map[string]bool) error {
+func (k *checker) walk(ctx context.Context, node any, ctes map[string]bool) error {
 	switch n := node.(type) {
 	case []any:
 		for _, v := range n {
-			if err := k.walk(v, ctes); err != nil {
+			if err := k.walk(ctx, v, ctes); err != nil {
 				return err
 			}
 		}
@@ -115,7 +117,7 @@ func (k *checker) walk(node any, ctes map[string]bool) error {
 		ctes = withCTEs(n, ctes)
 		switch n["type"] {
 		case "BASE_TABLE":
-			if err := k.readTable(tableParts(n), ctes); err != nil {
+			if err := k.readTable(ctx, tableParts(n), ctes); err != nil {
 				return err
 			}
 		case "TABLE_FUNCTION":
@@ -124,7 +126,7 @@ func (k *checker) walk(node any, ctes map[string]bool) error {
 			}
 		}
 		for _, v := range n {
-			if err := k.walk(v, ctes); err != nil {
+			if err := k.walk(ctx, v, ctes); err != nil {
 				return err
 			}
 		}
@@ -177,7 +179,7 @@ func tableFunction(n map[string]any) error {
 }
 
 // readTable checks SELECT on one table reference.
-func (k *checker) readTable(parts []string, ctes map[string]bool) error {
+func (k *checker) readTable(ctx context.Context, parts []string, ctes map[string]bool) error {
 	if len(parts) == 1 && ctes[strings.ToLower(parts[0])] {
 		return nil
 	}
@@ -191,7 +193,12 @@ func (k *checker) readTable(parts []string, ctes map[string]bool) error {
 			return deniedSchema(r.schema)
 		}
 	case refLocal:
-		return k.acl.useRelation(r.schema, r.name, "SELECT")
+		if err := k.acl.useRelation(r.schema, r.name, "SELECT"); err != nil {
+			return err
+		}
+		if body, ok := k.rel.views[[2]string{r.schema, r.name}]; ok {
+			return k.viewReads(ctx, r, body)
+		}
 	case refMissing:
 		return newPGError(codeUndefinedTable, fmt.Sprintf("relation %q does not exist", strings.Join(parts, ".")))
 	}

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -12,12 +13,15 @@ type relations struct {
 	local  map[[2]string]bool // (schema, name) in dev
 	temp   map[string]bool
 	system map[[2]string]bool // (schema, name) of built-in views
+	// views are the CREATE VIEW statements of dev's views (materialized
+	// views are tables), by (schema, name).
+	views map[[2]string]string
 }
 
 func loadRelations(ctx context.Context, c *conn) (*relations, error) {
-	r := &relations{local: map[[2]string]bool{}, temp: map[string]bool{}, system: map[[2]string]bool{}}
-	rows, err := c.QueryContext(ctx, `SELECT database_name, schema_name, table_name, false FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')
-		UNION ALL SELECT database_name, schema_name, view_name, internal FROM duckdb_views()`)
+	r := &relations{local: map[[2]string]bool{}, temp: map[string]bool{}, system: map[[2]string]bool{}, views: map[[2]string]string{}}
+	rows, err := c.QueryContext(ctx, `SELECT database_name, schema_name, table_name, false, NULL FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')
+		UNION ALL SELECT database_name, schema_name, view_name, internal, sql FROM duckdb_views()`)
 	if err != nil {
 		return nil, duckError(err)
 	}
@@ -26,7 +30,8 @@ func loadRelations(ctx context.Context, c *conn) (*relations, error) {
 	for rows.Next() {
 		var db, schema, name string
 		var internal bool
-		if err := rows.Scan(&db, &schema, &name, &internal); err != nil {
+		var body sql.NullString
+		if err := rows.Scan(&db, &schema, &name, &internal, &body); err != nil {
 			return nil, duckError(err)
 		}
 		switch {
@@ -36,6 +41,9 @@ func loadRelations(ctx context.Context, c *conn) (*relations, error) {
 			r.temp[name] = true
 		case db == dev:
 			r.local[[2]string{schema, name}] = true
+			if body.Valid {
+				r.views[[2]string{schema, name}] = body.String
+			}
 		}
 	}
 	return r, rows.Err()

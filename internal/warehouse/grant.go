@@ -46,7 +46,7 @@ func (e *engine) grant(ctx context.Context, c *conn, toks []token) (*result, err
 		return nil, err
 	}
 	if !c.superuser {
-		a, err := loadACL(ctx, c)
+		a, err := loadACL(ctx, c, c.user)
 		if err != nil {
 			return nil, err
 		}

@@ -74,8 +74,9 @@ type acl struct {
 	held map[objKey]map[string]bool
 }
 
-func loadACL(ctx context.Context, c *conn) (*acl, error) {
-	a := &acl{user: c.user, owners: map[objKey]string{}, held: map[objKey]map[string]bool{}}
+// loadACL reads what user may do, on c's connection.
+func loadACL(ctx context.Context, c *conn, user string) (*acl, error) {
+	a := &acl{user: user, owners: map[objKey]string{}, held: map[objKey]map[string]bool{}}
 	rows, err := c.QueryContext(ctx, `SELECT kind, schemaname, name, owner FROM `+internalSchema+`.owners`)
 	if err != nil {
 		return nil, duckError(err)
@@ -90,7 +91,7 @@ func loadACL(ctx context.Context, c *conn) (*acl, error) {
 		a.owners[k] = owner
 	}
 	rows.Close()
-	rows, err = c.QueryContext(ctx, `SELECT kind, schemaname, name, privilege FROM `+internalSchema+`.grants WHERE grantee IN (?, ?)`, c.user, publicGrantee)
+	rows, err = c.QueryContext(ctx, `SELECT kind, schemaname, name, privilege FROM `+internalSchema+`.grants WHERE grantee IN (?, ?)`, user, publicGrantee)
 	if err != nil {
 		return nil, duckError(err)
 	}

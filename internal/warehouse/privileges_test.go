@@ -143,6 +143,19 @@ func TestOwnerPrivileges(t *testing.T) {
 	if got := rowsText(t, e.connect(t), "SELECT id FROM mine"); got != "2" {
 		t.Errorf("superuser reads: %s", got)
 	}
+	// A view reads with its owner's privileges: once the owner loses
+	// SELECT on what it reads, nobody reads through it.
+	root := e.connect(t)
+	mustExec(t, root, "CREATE TABLE base (id INT)", "INSERT INTO base VALUES (7)", "GRANT SELECT ON base TO analyst")
+	mustExec(t, an, "CREATE VIEW base_v AS SELECT id FROM base", "GRANT SELECT ON base_v TO other")
+	if got := rowsText(t, other, "SELECT id FROM base_v"); got != "7" {
+		t.Errorf("view over a granted table: %s", got)
+	}
+	wantDenied(t, other, "SELECT * FROM base", "42501", "permission denied for relation base")
+	mustExec(t, root, "REVOKE SELECT ON base FROM analyst")
+	wantDenied(t, other, "SELECT id FROM base_v", "42501", "permission denied for relation base")
+	mustExec(t, an, "DROP VIEW base_v")
+
 	// A rename keeps owner and grants; a drop forgets them, so a new table
 	// of the same name starts private to its creator.
 	mustExec(t, an, "ALTER TABLE mine RENAME TO ours", "GRANT SELECT ON ours TO other", "INSERT INTO ours VALUES (3, 'x')")
