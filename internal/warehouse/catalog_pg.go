@@ -16,6 +16,12 @@ func compatMacros(user string, superuser bool) []string {
 	return append([]string{
 		`CREATE OR REPLACE TEMP MACRO version() AS ` + quoteString(versionString),
 		`CREATE OR REPLACE TEMP MACRO pg_get_userbyid(id) AS ` + quoteString(user),
+		// Postgres's user keywords: macros rather than literals, so that a
+		// result column is labelled current_user (not 'name') as there.
+		`CREATE OR REPLACE TEMP MACRO current_user() AS ` + quoteString(user),
+		`CREATE OR REPLACE TEMP MACRO session_user() AS ` + quoteString(user),
+		`CREATE OR REPLACE TEMP MACRO "user"() AS ` + quoteString(user),
+		`CREATE OR REPLACE TEMP MACRO current_role() AS ` + quoteString(user),
 		`CREATE OR REPLACE TEMP MACRO pg_encoding_to_char(enc) AS 'UTF8'`,
 		`CREATE OR REPLACE TEMP MACRO shobj_description(oid, cat) AS CAST(NULL AS VARCHAR)`,
 		`CREATE OR REPLACE TEMP MACRO pg_get_statisticsobjdef_columns(oid) AS CAST(NULL AS VARCHAR)`,

@@ -105,8 +105,6 @@ func (c *conn) sessionEdits(toks []token) ([]edit, error) {
 			return token{kind: tPunct}
 		}
 		switch {
-		case (t.is("current_user") || t.is("session_user") || t.is("user") || t.is("current_role")) && !prevDot && !next(1).isPunct("("):
-			edits = append(edits, edit{start: t.pos, end: t.end(), text: quoteString(c.user)})
 		case t.is("current_schema") && !prevDot && !next(1).isPunct("("):
 			edits = append(edits, edit{start: t.pos, end: t.end(), text: "current_schema()"})
 		case t.is("current_setting") && next(1).isPunct("(") && next(2).kind == tString:

@@ -79,6 +79,14 @@ func TestSignInAuthorizedByIAM(t *testing.T) {
 	if got := rowsText(t, conn, "SELECT current_user"); got != "allowed" {
 		t.Errorf("current_user = %q", got)
 	}
+	rows, err := conn.Query(context.Background(), "SELECT current_user, session_user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if f := rows.FieldDescriptions(); len(f) != 2 || f[0].Name != "current_user" || f[1].Name != "session_user" {
+		t.Errorf("columns %+v, want current_user and session_user as Postgres labels them", f)
+	}
 }
 
 func TestTablePrivileges(t *testing.T) {
