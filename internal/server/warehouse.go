@@ -40,7 +40,7 @@ func (s *Server) openWarehouse(ctx context.Context, creds awsapi.CredentialSourc
 	}
 	srv, err := warehouse.New(ctx, warehouse.Options{
 		Credentials: creds, Users: s.iam, Dir: filepath.Join(s.cfg.DataDir, "warehouse"),
-		Authorizer: s.iam, Directory: iamUsers{s.iam},
+		Authorizer: s.iam, Directory: iamUsers{s.iam}, Superuser: s.root.AccessKeyID,
 		Roles: s.serviceRoles(), AccountID: s.cfg.AccountID, Region: s.cfg.Region,
 		Query: s.query, Catalog: s.catalog, Lake: s.lake, Paths: paths,
 		ReadDirs:    []string{filepath.Join(s.cfg.DataDir, "lake")},

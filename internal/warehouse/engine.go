@@ -120,6 +120,8 @@ type conn struct {
 	user string
 	// superuser sessions (root keys) skip every privilege check.
 	superuser bool
+	// superuserName is who owns what no other user owns, for the catalog.
+	superuserName string
 }
 
 // connect opens a session connection with the settings and the Postgres
@@ -135,7 +137,11 @@ func (e *engine) connect(ctx context.Context, user string, superuser bool) (*con
 			return nil, fmt.Errorf("warehouse session setup %q: %w", firstLine(s), err)
 		}
 	}
-	return &conn{Conn: c, settings: map[string]string{}, user: user, superuser: superuser}, nil
+	owner := e.opts.Superuser
+	if owner == "" || superuser {
+		owner = user
+	}
+	return &conn{Conn: c, settings: map[string]string{}, user: user, superuser: superuser, superuserName: owner}, nil
 }
 
 // txStatus is ReadyForQuery's transaction indicator.

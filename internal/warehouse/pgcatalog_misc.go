@@ -90,21 +90,28 @@ func pgStatUserTables(_ context.Context, _ *conn) (string, error) {
 // pgTables, pgViews and pgMatviews are the Postgres convenience views
 // (Metabase's privilege check reads all three).
 func pgTables(_ context.Context, c *conn) (string, error) {
-	return `SELECT schema_name AS schemaname, table_name AS tablename, ` + quoteString(c.user) + ` AS tableowner,
+	return `SELECT schema_name AS schemaname, table_name AS tablename, ` + c.ownerOf("schema_name", "table_name") + ` AS tableowner,
 		CAST(NULL AS VARCHAR) AS tablespace, false AS hasindexes, false AS hasrules, false AS hastriggers, false AS rowsecurity
 		FROM duckdb_tables() WHERE ` + userSchemaFilter + matviewFilter("NOT IN"), nil
 }
 
 func pgViews(_ context.Context, c *conn) (string, error) {
-	return `SELECT schema_name AS schemaname, view_name AS viewname, ` + quoteString(c.user) + ` AS viewowner, sql AS definition
+	return `SELECT schema_name AS schemaname, view_name AS viewname, ` + c.ownerOf("schema_name", "view_name") + ` AS viewowner, sql AS definition
 		FROM duckdb_views() WHERE ` + userSchemaFilter, nil
 }
 
 func pgMatviews(_ context.Context, c *conn) (string, error) {
-	return `SELECT t.schema_name AS schemaname, t.table_name AS matviewname, ` + quoteString(c.user) + ` AS matviewowner,
+	return `SELECT t.schema_name AS schemaname, t.table_name AS matviewname, ` + c.ownerOf("t.schema_name", "t.table_name") + ` AS matviewowner,
 		CAST(NULL AS VARCHAR) AS tablespace, false AS hasindexes, true AS ispopulated, m.definition
 		FROM duckdb_tables() t JOIN ` + internalSchema + `.materialized_views m ON m.schemaname = t.schema_name AND m.name = t.table_name
 		WHERE t.database_name = current_database()`, nil
+}
+
+// ownerOf is the owner of the relation named by the schema and name
+// columns: the user who created it, else the superuser.
+func (c *conn) ownerOf(schemaCol, nameCol string) string {
+	return `COALESCE((SELECT o.owner FROM ` + internalSchema + `.owners o WHERE o.kind = 'relation' AND o.schemaname = ` + schemaCol +
+		` AND o.name = ` + nameCol + `), ` + quoteString(c.superuserName) + `)`
 }
 
 // matviewFilter keeps (NOT IN) or selects (IN) materialized views' tables.

@@ -162,6 +162,13 @@ func TestOwnerPrivileges(t *testing.T) {
 	wantDenied(t, other, "SELECT * FROM base", "42501", "permission denied for relation base")
 	mustExec(t, root, "REVOKE SELECT ON base FROM analyst")
 	wantDenied(t, other, "SELECT id FROM base_v", "42501", "permission denied for relation base")
+	owners := "SELECT tablename, tableowner FROM pg_tables WHERE tablename IN ('base', 'mine') ORDER BY 1"
+	if got := rowsText(t, other, owners); got != "base|"+e.id+"\nmine|analyst" {
+		t.Errorf("pg_tables owners:\n%s", got)
+	}
+	if got := rowsText(t, other, "SELECT viewowner FROM pg_views WHERE viewname = 'base_v'"); got != "analyst" {
+		t.Errorf("pg_views owner: %s", got)
+	}
 	mustExec(t, an, "DROP VIEW base_v")
 
 	// A rename keeps owner and grants; a drop forgets them, so a new table

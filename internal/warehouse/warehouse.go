@@ -44,6 +44,9 @@ type Options struct {
 	Authorizer awsapi.Authorizer
 	// Directory, when set, tells GRANT and REVOKE which users exist.
 	Directory UserDirectory
+	// Superuser names the superuser (the root access key id) where the
+	// catalog shows the owner of what no other user owns.
+	Superuser string
 	// Dir holds the database file (dev.duckdb).
 	Dir string
 	// Query resolves external (Glue) tables to lake scans; Catalog holds
