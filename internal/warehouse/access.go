@@ -20,23 +20,16 @@ type checker struct {
 	ext map[string]externalSchema
 	// depth counts the views being checked through (see viewReads).
 	depth int
+	state *privilegeState
 }
 
 // authorize checks a statement before it runs; superusers never get here.
 func (e *engine) authorize(ctx context.Context, c *conn, sql string, toks []token) error {
-	a, err := loadACL(ctx, c, c.user)
+	st, err := e.privileges(ctx, c)
 	if err != nil {
 		return err
 	}
-	rel, err := loadRelations(ctx, c)
-	if err != nil {
-		return err
-	}
-	ext, err := loadExternalSchemas(ctx, c)
-	if err != nil {
-		return err
-	}
-	k := &checker{e: e, c: c, acl: a, rel: rel, ext: ext}
+	k := &checker{e: e, c: c, acl: st.acl, rel: st.rel, ext: st.ext, state: st}
 	return k.statement(ctx, sql, toks)
 }
 
@@ -78,60 +71,83 @@ func (k *checker) statement(ctx context.Context, sql string, toks []token) error
 
 // reads checks every table and table function a query reads.
 func (k *checker) reads(ctx context.Context, sql string) error {
-	toks, err := lex(sql)
+	set, err := k.c.readSet(ctx, sql)
 	if err != nil {
 		return err
 	}
-	edits := pgEdits(toks)
-	sess, err := k.c.sessionEdits(toks)
+	for _, f := range set.functions {
+		if err := tableFunction(f); err != nil {
+			return err
+		}
+	}
+	for _, parts := range set.tables {
+		if err := k.readTable(ctx, parts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readSet is what a query reads: table names (CTE names left out) and
+// table functions, as DuckDB's parser finds them.
+type readSet struct {
+	tables    [][]string
+	functions []string
+}
+
+// parseReads asks DuckDB's parser (json_serialize_sql) what sql reads.
+func parseReads(ctx context.Context, c *conn, sql string) (*readSet, error) {
+	toks, err := lex(sql)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	edits := pgEdits(toks)
+	sess, err := c.sessionEdits(toks)
+	if err != nil {
+		return nil, err
 	}
 	var out string
 	// The function takes only a constant.
-	err = k.c.QueryRowContext(ctx, `SELECT CAST(json_serialize_sql(`+quoteString(applyEdits(sql, append(edits, sess...)))+`) AS VARCHAR)`).Scan(&out)
+	err = c.QueryRowContext(ctx, `SELECT CAST(json_serialize_sql(`+quoteString(applyEdits(sql, append(edits, sess...)))+`) AS VARCHAR)`).Scan(&out)
 	if err != nil {
-		return duckError(err)
+		return nil, duckError(err)
 	}
 	var tree map[string]any
 	if err := json.Unmarshal([]byte(out), &tree); err != nil {
-		return fmt.Errorf("statement tree: %w", err)
+		return nil, fmt.Errorf("statement tree: %w", err)
 	}
 	if failed, _ := tree["error"].(bool); failed {
 		msg, _ := tree["error_message"].(string)
-		return syntaxError(msg)
+		return nil, syntaxError(msg)
 	}
-	return k.walk(ctx, tree, nil)
+	set := &readSet{}
+	set.collect(tree, nil)
+	return set, nil
 }
 
-// walk visits a parse tree; ctes are the CTE names in scope.
-func (k *checker) walk(ctx context.Context, node any, ctes map[string]bool) error {
+// collect visits a parse tree; ctes are the CTE names in scope.
+func (set *readSet) collect(node any, ctes map[string]bool) {
 	switch n := node.(type) {
 	case []any:
 		for _, v := range n {
-			if err := k.walk(ctx, v, ctes); err != nil {
-				return err
-			}
+			set.collect(v, ctes)
 		}
 	case map[string]any:
 		ctes = withCTEs(n, ctes)
 		switch n["type"] {
 		case "BASE_TABLE":
-			if err := k.readTable(ctx, tableParts(n), ctes); err != nil {
-				return err
+			if parts := tableParts(n); len(parts) != 1 || !ctes[strings.ToLower(parts[0])] {
+				set.tables = append(set.tables, parts)
 			}
 		case "TABLE_FUNCTION":
-			if err := tableFunction(n); err != nil {
-				return err
-			}
+			f, _ := n["function"].(map[string]any)
+			name, _ := f["function_name"].(string)
+			set.functions = append(set.functions, name)
 		}
 		for _, v := range n {
-			if err := k.walk(ctx, v, ctes); err != nil {
-				return err
-			}
+			set.collect(v, ctes)
 		}
 	}
-	return nil
 }
 
 // withCTEs adds the names a node's WITH clause defines.
@@ -169,9 +185,7 @@ func tableParts(n map[string]any) []string {
 // refused to users who are not superusers.
 var allowedTableFunctions = words(`unnest range generate_series generate_subscripts`)
 
-func tableFunction(n map[string]any) error {
-	f, _ := n["function"].(map[string]any)
-	name, _ := f["function_name"].(string)
+func tableFunction(name string) error {
 	if allowedTableFunctions[strings.ToLower(name)] || strings.HasPrefix(strings.ToLower(name), "duckdb_") && name != "duckdb_secrets" {
 		return nil
 	}
@@ -179,10 +193,7 @@ func tableFunction(n map[string]any) error {
 }
 
 // readTable checks SELECT on one table reference.
-func (k *checker) readTable(ctx context.Context, parts []string, ctes map[string]bool) error {
-	if len(parts) == 1 && ctes[strings.ToLower(parts[0])] {
-		return nil
-	}
+func (k *checker) readTable(ctx context.Context, parts []string) error {
 	r, err := k.resolve(parts)
 	if err != nil {
 		return err

@@ -25,13 +25,11 @@ func (k *checker) viewReads(ctx context.Context, view resolved, createSQL string
 	}
 	sub := *k
 	sub.depth++
-	if owner != k.acl.user {
-		a, err := loadACL(ctx, k.c, owner)
-		if err != nil {
-			return err
-		}
-		sub.acl = a
+	a, err := k.state.aclOf(ctx, k.c, owner)
+	if err != nil {
+		return err
 	}
+	sub.acl = a
 	return sub.reads(ctx, body)
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 )
@@ -19,6 +20,9 @@ import (
 type engine struct {
 	db   *sql.DB
 	opts Options
+	// catalogGen counts statements that may have changed what privilege
+	// checks read; sessions re-read their privilegeState when it moves.
+	catalogGen atomic.Uint64
 }
 
 // internalSchema holds the warehouse's own bookkeeping; psql and the
@@ -122,6 +126,9 @@ type conn struct {
 	superuser bool
 	// superuserName is who owns what no other user owns, for the catalog.
 	superuserName string
+	// priv and readSets cache what privilege checks read (access_cache.go).
+	priv     *privilegeState
+	readSets map[string]*readSet
 }
 
 // connect opens a session connection with the settings and the Postgres

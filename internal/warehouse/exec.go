@@ -46,6 +46,7 @@ func (e *engine) exec(ctx context.Context, c *conn, sql string) (*result, error)
 		}
 	}
 	res, err := e.dispatch(ctx, c, sql, toks)
+	e.noteCatalogChange(c, toks)
 	if err != nil && c.inTx {
 		c.failed = true
 	}

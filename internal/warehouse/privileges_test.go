@@ -20,7 +20,7 @@ const signInPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Ac
 
 // iamUser creates an IAM user with a console password and, unless
 // policy is "", an inline policy.
-func iamUser(t *testing.T, e endpoint, name, policy string) {
+func iamUser(t testing.TB, e endpoint, name, policy string) {
 	t.Helper()
 	ctx := context.Background()
 	svc := e.env.Server.IAM()
