@@ -72,11 +72,12 @@ func (s *Service) Authorize(ctx context.Context, id awsapi.Identity, req awsapi.
 		return denyImplicit(id.ARN, id.AccountID, req)
 	}
 	c := caller{arn: id.ARN, userID: id.UserID}
-	if req.Action == "sts:AssumeRole" {
+	switch req.Action {
+	case "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity":
 		c.grant, _ = ctx.Value(trustGrantKey{}).(policy.Grant)
 	}
 	if key.kind == kindRole {
-		if c.session, err = s.sessionPolicies(ctx, id.AccessKeyID); err != nil {
+		if c.session, err = s.sessionInfo(ctx, id.AccessKeyID); err != nil {
 			return err
 		}
 	}
@@ -85,11 +86,12 @@ func (s *Service) Authorize(ctx context.Context, id awsapi.Identity, req awsapi.
 
 type trustGrantKey struct{}
 
-// WithTrustGrant marks ctx for the sts:AssumeRole authorization of a
-// caller whose target role's trust policy allowed it with grant (see
-// TrustGrant): within one account, a trust policy that names the caller
-// itself allows the call without the caller's own policies (an explicit
-// deny still wins), one that names only the account does not.
+// WithTrustGrant marks ctx for the sts:AssumeRole (or sts:TagSession,
+// sts:SetSourceIdentity) authorization of a caller whose target role's
+// trust policy allowed it with grant (see TrustGrant): within one
+// account, a trust policy that names the caller itself allows the call
+// without the caller's own policies (an explicit deny still wins), one
+// that names only the account does not.
 func WithTrustGrant(ctx context.Context, grant policy.Grant) context.Context {
 	return context.WithValue(ctx, trustGrantKey{}, grant)
 }
@@ -124,10 +126,11 @@ func serviceSessionName(servicePrincipal string) string {
 type caller struct {
 	arn    string // the caller's ARN (a role session's, for roles)
 	userID string
-	// grant is how a trust policy named the caller (sts:AssumeRole only).
+	// grant is how a trust policy named the caller (AssumeRole's actions only).
 	grant policy.Grant
-	// session holds a role session's session policies; nil without any.
-	session []policy.Named
+	// session is what a role session carries beyond its role (session
+	// policies, tags, source identity); nil without any.
+	session *sessionInfo
 }
 
 // decide evaluates req for a loaded principal: its identity-based
@@ -137,7 +140,8 @@ type caller struct {
 func (s *Service) decide(p *principal, c caller, req awsapi.AuthzRequest) error {
 	preq := policy.Request{Principal: c.arn, Account: s.opts.AccountID, Action: req.Action, Resource: req.Resource,
 		Context: policy.Context(req.Context)}
-	if p.needsContext || c.session != nil {
+	sessionPolicies := c.session.sessionPolicies()
+	if p.needsContext || sessionPolicies != nil {
 		// Only policies with conditions or policy variables read the
 		// context: the others skip building it on the hot path.
 		ctxMap := s.contexts.Get().(policy.Context)
@@ -146,19 +150,20 @@ func (s *Service) decide(p *principal, c caller, req awsapi.AuthzRequest) error 
 			ctxMap[k] = v
 		}
 		p.addKeys(ctxMap, c.userID)
+		c.session.addKeys(ctxMap)
 		preq.Context = ctxMap
 	}
 	d := policy.Evaluate(&preq, p.policies)
 	if d.Reason == policy.ExplicitDeny {
 		return denial(d, &preq)
 	}
-	if p.boundary == nil && c.session == nil { // the common case
+	if p.boundary == nil && sessionPolicies == nil { // the common case
 		if d.Allowed || c.grant >= policy.GrantRole {
 			return nil
 		}
 		return denial(d, &preq)
 	}
-	limit, err := limits(&preq, p.boundary, c.session)
+	limit, err := limits(&preq, p.boundary, sessionPolicies)
 	switch {
 	case err != nil:
 		return err

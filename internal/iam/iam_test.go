@@ -151,7 +151,7 @@ func TestTrustAllows(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := trustAllows(c.doc, c.caller, "arn:aws:iam::"+acct+":role/r", c.extID); got != c.want {
+			if got := trustAllows(c.doc, c.caller, []string{"sts:AssumeRole"}, "arn:aws:iam::"+acct+":role/r", c.extID, nil); got != c.want {
 				t.Fatalf("got %v, want %v", got, c.want)
 			}
 		})

@@ -154,7 +154,11 @@ type ListPoliciesInput struct {
 	Scope        string // All (default), AWS or Local
 	OnlyAttached bool
 	PathPrefix   *string
-	Page         Page
+	// UsageFilter is "" (any), PermissionsPolicy (attached to a user,
+	// group or role) or PermissionsBoundary (some user's or role's
+	// boundary).
+	UsageFilter string
+	Page        Page
 }
 
 // ListPolicies lists managed policies.
@@ -164,6 +168,9 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) ([]*Po
 	}
 	if in.Scope != "All" && in.Scope != "AWS" && in.Scope != "Local" {
 		return nil, "", constraint(in.Scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
+	}
+	if in.UsageFilter != "" && in.UsageFilter != "PermissionsPolicy" && in.UsageFilter != "PermissionsBoundary" {
+		return nil, "", constraint(in.UsageFilter, "policyUsageFilter", "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
 	}
 	prefix, err := checkPathPrefix(in.PathPrefix)
 	if err != nil {
@@ -202,11 +209,24 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) ([]*Po
 	}
 	var out []*Policy
 	for _, p := range all {
-		if strings.HasPrefix(p.Path, prefix) && (!in.OnlyAttached || p.AttachmentCount > 0) {
+		if strings.HasPrefix(p.Path, prefix) && in.keeps(p) {
 			out = append(out, p)
 		}
 	}
 	return paginate(out, func(p *Policy) string { return nameKey(p.Name) + "\x00" + p.ARN }, in.Page)
+}
+
+// keeps applies OnlyAttached and UsageFilter: a usage filter keeps the
+// policies in that use, and OnlyAttached then asks for nothing more;
+// OnlyAttached alone keeps those attached as permissions policies.
+func (in *ListPoliciesInput) keeps(p *Policy) bool {
+	switch in.UsageFilter {
+	case "PermissionsPolicy":
+		return p.AttachmentCount > 0
+	case "PermissionsBoundary":
+		return p.BoundaryCount > 0
+	}
+	return !in.OnlyAttached || p.AttachmentCount > 0
 }
 
 // loadCustomerPolicy returns a customer-managed policy; AWS-managed ones

@@ -1,8 +1,8 @@
 // Package iam keeps Shoal's identities: IAM users and their access keys,
 // roles, groups, inline and managed policies, permissions boundaries,
 // console login profiles under the account password policy, and STS
-// temporary credentials (AssumeRole with session policies,
-// GetSessionToken). It is also the CredentialSource the SigV4 verifier
+// temporary credentials (AssumeRole with session policies, session tags
+// and source identity; GetSessionToken). It is also the CredentialSource the SigV4 verifier
 // resolves access keys with, and the awsapi.Authorizer: it gathers a
 // caller's policies (authorize.go) and evaluates them with
 // internal/iam/policy.
@@ -51,8 +51,8 @@ type Service struct {
 	// contexts recycles its per-request condition maps.
 	principals *principalCache
 	contexts   *sync.Pool
-	// sessions caches role sessions' session policies.
-	sessions *sessionPolicyCache
+	// sessions caches what role sessions carry beyond their role.
+	sessions *sessionCache
 	// root is built once: it is resolved on most requests.
 	root awsapi.Credential
 	// stopFlush ends the key-usage writer; flushDone closes when it has.
@@ -74,7 +74,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{opts: opts, store: opts.Store, aead: aead, creds: newCredentialCache(), usage: newKeyUsage(),
-		principals: newPrincipalCache(), contexts: newContextPool(), sessions: newSessionPolicyCache()}
+		principals: newPrincipalCache(), contexts: newContextPool(), sessions: newSessionCache()}
 	s.root = awsapi.Credential{SecretAccessKey: opts.RootSecretAccessKey, Identity: s.RootIdentity()}
 	if opts.UsageFlush <= 0 {
 		opts.UsageFlush = defaultUsageFlush

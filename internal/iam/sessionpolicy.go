@@ -73,66 +73,89 @@ func storeSessionPolicies(ctx context.Context, tx *meta.Tx, keyID string, docs [
 	return err
 }
 
-// pruneSessionPolicies drops the session policies of sessions that are
-// gone (expired and pruned, or their role deleted).
+// pruneSessionPolicies drops the session policies, tags and source
+// identities of sessions that are gone (expired and pruned, or their role
+// deleted).
 func pruneSessionPolicies(ctx context.Context, tx *meta.Tx) error {
-	_, err := tx.Exec(ctx, `DELETE FROM iam_session_policies WHERE access_key_id NOT IN (SELECT access_key_id FROM iam_sessions)`)
-	return err
+	for _, q := range []string{
+		`DELETE FROM iam_session_policies WHERE access_key_id NOT IN (SELECT access_key_id FROM iam_sessions)`,
+		`DELETE FROM iam_session_attributes WHERE access_key_id NOT IN (SELECT access_key_id FROM iam_sessions)`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// sessionPolicies returns the parsed session policies of a role session,
-// nil when it has none. They never change, so they are cached for good.
-func (s *Service) sessionPolicies(ctx context.Context, keyID string) ([]policy.Named, error) {
+// sessionInfo returns what a role session carries beyond its role: session
+// policies, session tags and source identity; nil when it has none (the
+// common case, which then takes the plain role path). It never changes,
+// so it is cached for good.
+func (s *Service) sessionInfo(ctx context.Context, keyID string) (*sessionInfo, error) {
 	if v, ok := s.sessions.get(keyID); ok {
 		return v, nil
 	}
 	var raw string
+	var attrs *sessionAttrs
 	err := s.view(ctx, func(tx *meta.Tx) error {
 		err := tx.QueryRow(ctx, `SELECT documents FROM iam_session_policies WHERE access_key_id = ?`, keyID).Scan(&raw)
-		if meta.IsNoRows(err) {
-			return nil
+		if err != nil && !meta.IsNoRows(err) {
+			return err
 		}
+		attrs, err = loadSessionAttrs(ctx, tx, keyID)
 		return err
 	})
 	if err != nil {
-		return nil, dbErr("load session policies", err)
+		return nil, dbErr("load session", err)
 	}
-	var out []policy.Named
-	if raw != "" {
-		var docs []storedSessionPolicy
-		if err := json.Unmarshal([]byte(raw), &docs); err != nil {
-			return nil, fmt.Errorf("iam: decode session policies: %w", err)
-		}
-		out = []policy.Named{} // non-nil: the session has session policies
-		for _, d := range docs {
-			if pd, err := policy.Parse(d.Document); err == nil {
-				out = append(out, policy.Named{Name: d.Name, Document: pd})
-			}
+	policies, err := parseSessionPolicies(raw)
+	if err != nil {
+		return nil, err
+	}
+	info := newSessionInfo(policies, attrs)
+	s.sessions.put(keyID, info)
+	return info, nil
+}
+
+// parseSessionPolicies parses stored session policies: nil when there are
+// none, non-nil (maybe empty) when the session has some.
+func parseSessionPolicies(raw string) ([]policy.Named, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	var docs []storedSessionPolicy
+	if err := json.Unmarshal([]byte(raw), &docs); err != nil {
+		return nil, fmt.Errorf("iam: decode session policies: %w", err)
+	}
+	out := []policy.Named{}
+	for _, d := range docs {
+		if pd, err := policy.Parse(d.Document); err == nil {
+			out = append(out, policy.Named{Name: d.Name, Document: pd})
 		}
 	}
-	s.sessions.put(keyID, out)
 	return out, nil
 }
 
-// sessionPolicyCache maps a role session's access key id to its session
-// policies (nil: none).
-type sessionPolicyCache struct {
+// sessionCache maps a role session's access key id to its sessionInfo
+// (nil: nothing beyond the role).
+type sessionCache struct {
 	mu sync.RWMutex
-	m  map[string][]policy.Named
+	m  map[string]*sessionInfo
 }
 
-func newSessionPolicyCache() *sessionPolicyCache {
-	return &sessionPolicyCache{m: map[string][]policy.Named{}}
+func newSessionCache() *sessionCache {
+	return &sessionCache{m: map[string]*sessionInfo{}}
 }
 
-func (c *sessionPolicyCache) get(id string) ([]policy.Named, bool) {
+func (c *sessionCache) get(id string) (*sessionInfo, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	v, ok := c.m[id]
 	return v, ok
 }
 
-func (c *sessionPolicyCache) put(id string, v []policy.Named) {
+func (c *sessionCache) put(id string, v *sessionInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= maxCachedCredentials {

@@ -24,6 +24,12 @@ type AssumeRoleInput struct {
 	// what they and the role's policies allow.
 	Policy     *string
 	PolicyARNs []string
+	// Tags are session tags; those whose keys are in TransitiveTagKeys
+	// pass on to sessions this one assumes. SourceIdentity, once set,
+	// stays with the session and the sessions it assumes.
+	Tags              []Tag
+	TransitiveTagKeys []string
+	SourceIdentity    *string
 	// Region is where the call was made, recorded as the role's last use.
 	Region string
 }
@@ -41,6 +47,8 @@ type AssumedRole struct {
 	Credentials   SessionCredentials
 	AssumedRoleID string
 	ARN           string
+	// SourceIdentity is the session's source identity ("" when none).
+	SourceIdentity string
 }
 
 const (
@@ -74,7 +82,10 @@ func checkAssumeRoleInput(in *AssumeRoleInput) error {
 			return constraint(*e, "externalId", `Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`)
 		}
 	}
-	return nil
+	if err := checkSessionTags(in.Tags, in.TransitiveTagKeys); err != nil {
+		return err
+	}
+	return checkSourceIdentity(in.SourceIdentity)
 }
 
 func boundLenRule(n, lo, hi int) string {
@@ -88,29 +99,71 @@ func accessDenied(format string, args ...any) error {
 	return awsapi.Errorf(http.StatusForbidden, "AccessDenied", format, args...)
 }
 
+// TrustCheck is one STS action an AssumeRole caller must be allowed, with
+// how the role's trust policy named the caller for it.
+type TrustCheck struct {
+	Action string
+	Grant  policy.Grant
+}
+
+// AssumeRoleAuthz is what the caller's own authorization of an AssumeRole
+// call needs: each action with its trust grant (see WithTrustGrant), and
+// the request's condition keys (aws:RequestTag/*, aws:TagKeys,
+// sts:TransitiveTagKeys, sts:SourceIdentity; nil without tags or source
+// identity).
+type AssumeRoleAuthz struct {
+	Checks  []TrustCheck
+	Context map[string][]string
+}
+
 // TrustGrant checks AssumeRole's parameters and that the role's trust
-// policy lets caller assume it, and says how it names the caller; the STS
-// handler passes the grant to the caller's own authorization
-// (WithTrustGrant). A missing role or a refusing trust policy is
-// AssumeRole's AccessDenied.
-func (s *Service) TrustGrant(ctx context.Context, caller awsapi.Identity, in AssumeRoleInput) (policy.Grant, error) {
+// policy lets caller assume it: sts:AssumeRole, plus sts:TagSession when
+// the session gets tags and sts:SetSourceIdentity when it gets a source
+// identity (passed, or inherited from the calling session). The STS
+// handler passes each grant to the caller's own authorization. A missing
+// role or a refusing trust policy is AssumeRole's AccessDenied.
+func (s *Service) TrustGrant(ctx context.Context, caller awsapi.Identity, in AssumeRoleInput) (*AssumeRoleAuthz, error) {
 	if err := checkAssumeRoleInput(&in); err != nil {
-		return policy.GrantNone, err
+		return nil, err
 	}
 	roleARN := in.RoleARN
 	if caller.Root {
-		return policy.GrantNone, accessDenied("Roles may not be assumed by root accounts.")
+		return nil, accessDenied("Roles may not be assumed by root accounts.")
+	}
+	attrs, err := s.requestedAttrs(ctx, caller, &in)
+	if err != nil {
+		return nil, err
 	}
 	p, err := s.principal(ctx, principalKey{kind: kindRole, arn: roleARN})
 	if err != nil {
-		return policy.GrantNone, err
+		return nil, err
 	}
-	if p != nil {
-		if d := trustDecision(p.trust, caller, roleARN, in.ExternalID); d.Allowed {
-			return d.Grant, nil
+	keys := attrs.requestKeys(in.TransitiveTagKeys)
+	out := &AssumeRoleAuthz{Context: keys}
+	for _, action := range attrs.actions() {
+		var d policy.Decision
+		if p != nil {
+			d = trustDecision(p.trust, caller, action, roleARN, in.ExternalID, keys)
+		}
+		if !d.Allowed {
+			return nil, accessDenied("User: %s is not authorized to perform: %s on resource: %s", caller.ARN, action, roleARN)
+		}
+		out.Checks = append(out.Checks, TrustCheck{Action: action, Grant: d.Grant})
+	}
+	return out, nil
+}
+
+// requestedAttrs are the tags and source identity of the session caller
+// asks for, with what a calling role session passes on.
+func (s *Service) requestedAttrs(ctx context.Context, caller awsapi.Identity, in *AssumeRoleInput) (*sessionAttrs, error) {
+	var from *sessionInfo
+	if caller.PrincipalType == "assumed-role" {
+		var err error
+		if from, err = s.sessionInfo(ctx, caller.AccessKeyID); err != nil {
+			return nil, err
 		}
 	}
-	return policy.GrantNone, accessDenied("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, roleARN)
+	return newSessionAttrs(in, from)
 }
 
 // AssumeRole issues temporary credentials for a role whose trust policy
@@ -122,14 +175,19 @@ func (s *Service) AssumeRole(ctx context.Context, caller awsapi.Identity, in Ass
 	if caller.Root {
 		return nil, accessDenied("Roles may not be assumed by root accounts.")
 	}
+	attrs, err := s.requestedAttrs(ctx, caller, &in)
+	if err != nil {
+		return nil, err
+	}
+	keys := attrs.requestKeys(in.TransitiveTagKeys)
 	denied := accessDenied("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, in.RoleARN)
 	var out *AssumedRole
-	err := s.update(ctx, func(tx *meta.Tx) error {
+	err = s.update(ctx, func(tx *meta.Tx) error {
 		role, err := s.roleByARN(ctx, tx, in.RoleARN)
 		if err != nil {
 			return denied
 		}
-		if !trustAllows(role.TrustPolicy, caller, role.ARN, in.ExternalID) {
+		if !trustAllows(role.TrustPolicy, caller, attrs.actions(), role.ARN, in.ExternalID, keys) {
 			return denied
 		}
 		seconds, err := sessionSeconds(in.DurationSeconds, role, caller)
@@ -144,7 +202,11 @@ func (s *Service) AssumeRole(ctx context.Context, caller awsapi.Identity, in Ass
 		if err != nil {
 			return err
 		}
+		out.SourceIdentity = attrs.SourceIdentity
 		if err := storeSessionPolicies(ctx, tx, out.Credentials.AccessKeyID, docs); err != nil {
+			return err
+		}
+		if err := storeSessionAttrs(ctx, tx, out.Credentials.AccessKeyID, attrs); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE iam_roles SET last_used_time = ?, last_used_region = ? WHERE name_key = ?`,

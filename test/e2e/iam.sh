@@ -84,6 +84,10 @@ ok "assume-role: temporary credentials sign sts and kinesis calls"
 out=$(as "$tid" "$tsecret" "" sts get-caller-identity 2>&1) && fail "temporary key without its token accepted"
 echo "$out" | grep -q InvalidClientTokenId || fail "missing session token: $out"
 ok "temporary key without its session token: InvalidClientTokenId"
+out=$(as "$key_id" "$key_secret" "" sts assume-role --role-arn "$rarn" --role-session-name e2e-tagged --tags Key=team,Value=data 2>&1) &&
+  fail "session tags accepted without sts:TagSession in the trust policy"
+echo "$out" | grep -q "AccessDenied.*sts:TagSession" || fail "assume-role --tags: $out"
+ok "assume-role --tags: refused without sts:TagSession in the trust policy"
 
 # --- GetSessionToken: the user's permissions, but no IAM and no STS beyond AssumeRole/GetCallerIdentity ---
 as "$key_id" "$key_secret" "" sts get-session-token --duration-seconds 900 >"$work/token.json"
@@ -105,10 +109,12 @@ out=$(as "$key_id" "$key_secret" "" iam get-user 2>&1) && fail "get-user allowed
 echo "$out" | grep -q "because no permissions boundary allows the iam:GetUser action" || fail "boundary denial: $out"
 got=$(aws iam list-entities-for-policy --policy-arn "$kfa" --policy-usage-filter PermissionsBoundary --query 'PolicyUsers[].UserName' --output text)
 [ "$got" = e2e-writer ] || fail "list-entities-for-policy PermissionsBoundary: $got"
+got=$(aws iam list-policies --scope AWS --policy-usage-filter PermissionsBoundary --query 'Policies[].PolicyName' --output text)
+[ "$got" = AmazonKinesisFullAccess ] || fail "list-policies --policy-usage-filter PermissionsBoundary: $got"
 aws iam delete-user-permissions-boundary --user-name e2e-writer
 me=$(as "$key_id" "$key_secret" "" iam get-user --query User.UserName --output text)
 [ "$me" = e2e-writer ] || fail "get-user after removing the boundary: $me"
-ok "permissions boundary: shown by get-user, caps the user, listed by list-entities-for-policy, removed"
+ok "permissions boundary: shown by get-user, caps the user, listed by list-entities-for-policy and list-policies, removed"
 
 # --- Account password policy ---
 out=$(aws iam get-account-password-policy 2>&1) && fail "password policy before one is set"

@@ -97,7 +97,7 @@ type listPoliciesIn struct {
 	Scope             string  `query:"Scope"`
 	OnlyAttached      *bool   `query:"OnlyAttached"`
 	PathPrefix        *string `query:"PathPrefix"`
-	PolicyUsageFilter *string `query:"PolicyUsageFilter,unsupported"`
+	PolicyUsageFilter *string `query:"PolicyUsageFilter"`
 	paging
 }
 
@@ -108,7 +108,8 @@ type listPoliciesResult struct {
 
 func (a *api) listPolicies(ctx context.Context, _ *awsapi.AuthInfo, in *listPoliciesIn) (any, error) {
 	policies, next, err := a.svc.ListPolicies(ctx, iam.ListPoliciesInput{Scope: in.Scope,
-		OnlyAttached: in.OnlyAttached != nil && *in.OnlyAttached, PathPrefix: in.PathPrefix, Page: in.page()})
+		OnlyAttached: in.OnlyAttached != nil && *in.OnlyAttached, PathPrefix: in.PathPrefix, UsageFilter: deref(in.PolicyUsageFilter),
+		Page: in.page()})
 	if err != nil {
 		return nil, err
 	}
@@ -180,4 +181,11 @@ func (a *api) deletePolicyVersion(ctx context.Context, _ *awsapi.AuthInfo, in *v
 
 func (a *api) setDefaultPolicyVersion(ctx context.Context, _ *awsapi.AuthInfo, in *versionIn) (any, error) {
 	return nil, a.svc.SetDefaultPolicyVersion(ctx, in.PolicyArn, in.VersionID)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

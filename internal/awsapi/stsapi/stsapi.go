@@ -1,5 +1,6 @@
 // Package stsapi serves the STS API (AWS Query protocol, version
-// 2011-06-15): GetCallerIdentity, AssumeRole and GetSessionToken.
+// 2011-06-15): GetCallerIdentity, AssumeRole (with session policies,
+// session tags and source identity) and GetSessionToken.
 package stsapi
 
 import (
@@ -57,20 +58,18 @@ type tagParam struct {
 }
 
 type assumeRoleIn struct {
-	RoleArn         string           `query:"RoleArn,required"`
-	RoleSessionName string           `query:"RoleSessionName,required"`
-	DurationSeconds *int             `query:"DurationSeconds"`
-	ExternalID      *string          `query:"ExternalId"`
-	Policy          *string          `query:"Policy"`
-	PolicyArns      []policyArnParam `query:"PolicyArns"`
-	// Session tags, MFA and source identity are not supported yet:
-	// rejected rather than ignored, since ignoring them would grant more
-	// than the caller asked for.
-	Tags              []tagParam `query:"Tags,unsupported"`
-	TransitiveTagKeys []string   `query:"TransitiveTagKeys,unsupported"`
-	SerialNumber      *string    `query:"SerialNumber,unsupported"`
-	TokenCode         *string    `query:"TokenCode,unsupported"`
-	SourceIdentity    *string    `query:"SourceIdentity,unsupported"`
+	RoleArn           string           `query:"RoleArn,required"`
+	RoleSessionName   string           `query:"RoleSessionName,required"`
+	DurationSeconds   *int             `query:"DurationSeconds"`
+	ExternalID        *string          `query:"ExternalId"`
+	Policy            *string          `query:"Policy"`
+	PolicyArns        []policyArnParam `query:"PolicyArns"`
+	Tags              []tagParam       `query:"Tags"`
+	TransitiveTagKeys []string         `query:"TransitiveTagKeys"`
+	SourceIdentity    *string          `query:"SourceIdentity"`
+	// Shoal has no MFA devices: rejected rather than ignored.
+	SerialNumber *string `query:"SerialNumber,unsupported"`
+	TokenCode    *string `query:"TokenCode,unsupported"`
 }
 
 type xmlCredentials struct {
@@ -84,6 +83,8 @@ type assumeRoleResult struct {
 	Credentials   xmlCredentials `xml:"Credentials"`
 	AssumedRoleID string         `xml:"AssumedRoleUser>AssumedRoleId"`
 	Arn           string         `xml:"AssumedRoleUser>Arn"`
+	// SourceIdentity is returned when the session has one.
+	SourceIdentity string `xml:"SourceIdentity,omitempty"`
 }
 
 func (a *api) assumeRole(ctx context.Context, call *awsapi.QueryCall) (any, error) {
@@ -95,21 +96,35 @@ func (a *api) assumeRole(ctx context.Context, call *awsapi.QueryCall) (any, erro
 	// one that names the caller itself is enough; one that names only the
 	// account delegates to the caller's own policies, which must allow
 	// sts:AssumeRole on the role. An explicit deny in them always wins.
+	// Session tags need sts:TagSession and a source identity
+	// sts:SetSourceIdentity, checked the same way.
 	// (GetCallerIdentity needs no permission: AWS never denies it.)
 	input := iam.AssumeRoleInput{RoleARN: in.RoleArn, SessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds,
-		ExternalID: in.ExternalID, Policy: in.Policy, PolicyARNs: policyARNs(in.PolicyArns), Region: call.Auth.Region}
-	grant, err := a.svc.TrustGrant(ctx, call.Auth.Identity, input)
+		ExternalID: in.ExternalID, Policy: in.Policy, PolicyARNs: policyARNs(in.PolicyArns), Tags: sessionTags(in.Tags),
+		TransitiveTagKeys: in.TransitiveTagKeys, SourceIdentity: in.SourceIdentity, Region: call.Auth.Region}
+	authz, err := a.svc.TrustGrant(ctx, call.Auth.Identity, input)
 	if err != nil {
 		return nil, err
 	}
-	if err := awsapi.Authorize(iam.WithTrustGrant(ctx, grant), "sts:AssumeRole", in.RoleArn, nil); err != nil {
-		return nil, err
+	for _, c := range authz.Checks {
+		if err := awsapi.Authorize(iam.WithTrustGrant(ctx, c.Grant), c.Action, in.RoleArn, authz.Context); err != nil {
+			return nil, err
+		}
 	}
 	out, err := a.svc.AssumeRole(ctx, call.Auth.Identity, input)
 	if err != nil {
 		return nil, err
 	}
-	return &assumeRoleResult{Credentials: credentialsOut(&out.Credentials), AssumedRoleID: out.AssumedRoleID, Arn: out.ARN}, nil
+	return &assumeRoleResult{Credentials: credentialsOut(&out.Credentials), AssumedRoleID: out.AssumedRoleID, Arn: out.ARN,
+		SourceIdentity: out.SourceIdentity}, nil
+}
+
+func sessionTags(in []tagParam) []iam.Tag {
+	out := make([]iam.Tag, len(in))
+	for i, t := range in {
+		out[i] = iam.Tag{Key: t.Key, Value: t.Value}
+	}
+	return out
 }
 
 type getSessionTokenIn struct {

@@ -157,7 +157,7 @@ func TestAssumeRoleChecks(t *testing.T) {
 		{"over the role's maximum", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(7200)}, "ValidationError"},
 		{"under 15 minutes", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(600)}, "ValidationError"},
 		{"malformed session policy", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), Policy: aws.String("{}")}, "MalformedPolicyDocument"},
-		{"session tags unsupported", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}, "InvalidInput"},
+		{"session tags without sts:TagSession", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}, "AccessDenied"},
 		{"unknown session policy ARN", user, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1"), PolicyArns: []types.PolicyDescriptorType{{Arn: aws.String("arn:aws:iam::000000000000:policy/ghost")}}}, "ValidationError"},
 		{"root may not assume roles", root, sts.AssumeRoleInput{RoleArn: roleARN("by-account"), RoleSessionName: aws.String("s1")}, "AccessDenied"},
 	}
