@@ -33,6 +33,10 @@ type AuthzRequest struct {
 	// aws:EpochTime, aws:RequestedRegion) plus the service-specific ones the
 	// handler adds (s3:prefix, ...). Keys are as IAM spells them.
 	Context map[string][]string
+	// ResourceTags, when set, gives the resource's tags for the
+	// aws:ResourceTag/<key> condition keys. It is called only when a
+	// policy may read conditions, so the common path never looks tags up.
+	ResourceTags func() map[string]string
 }
 
 // AccessDenied is a denial, kept in parts so each protocol can word it as
@@ -113,6 +117,12 @@ func globalKeys(r *http.Request, region string) map[string][]string {
 // Authorizer (in-process callers, tests of a single service) everything
 // is allowed. The error is in the request's protocol.
 func Authorize(ctx context.Context, action, resource string, extra map[string][]string) error {
+	return AuthorizeTagged(ctx, action, resource, extra, nil)
+}
+
+// AuthorizeTagged is Authorize on a resource that has tags (see
+// AuthzRequest.ResourceTags).
+func AuthorizeTagged(ctx context.Context, action, resource string, extra map[string][]string, tags func() map[string]string) error {
 	st, _ := ctx.Value(authzKey{}).(*authzState)
 	auth := AuthFrom(ctx)
 	if st == nil || auth == nil || auth.Identity.Root {
@@ -123,7 +133,7 @@ func Authorize(ctx context.Context, action, resource string, extra map[string][]
 	for k, v := range extra {
 		keys[k] = v
 	}
-	err := st.authorizer.Authorize(ctx, auth.Identity, AuthzRequest{Action: action, Resource: resource, Context: keys})
+	err := st.authorizer.Authorize(ctx, auth.Identity, AuthzRequest{Action: action, Resource: resource, Context: keys, ResourceTags: tags})
 	var denied *AccessDenied
 	if err == nil {
 		return nil

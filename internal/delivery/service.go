@@ -324,6 +324,25 @@ func (s *Service) Describe(ctx context.Context, name string) (*Config, error) {
 	return cfg, nil
 }
 
+// TagMap is the delivery stream's tags for authorization
+// (aws:ResourceTag), nil when it does not exist.
+func (s *Service) TagMap(name string) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.streams[name]
+	if !ok || len(e.cfg.Tags) == 0 {
+		return nil
+	}
+	tags := make(map[string]string, len(e.cfg.Tags))
+	for _, t := range e.cfg.Tags {
+		tags[t.Key] = ""
+		if t.Value != nil {
+			tags[t.Key] = *t.Value
+		}
+	}
+	return tags
+}
+
 // List returns delivery stream names in order, after exclusiveStart, of the
 // given type ("" for all), at most limit, and whether more follow.
 func (s *Service) List(ctx context.Context, typ, exclusiveStart string, limit int) ([]string, bool) {

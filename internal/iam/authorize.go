@@ -151,6 +151,11 @@ func (s *Service) decide(p *principal, c caller, req awsapi.AuthzRequest) error 
 		}
 		p.addKeys(ctxMap, c.userID)
 		c.session.addKeys(ctxMap)
+		if req.ResourceTags != nil {
+			for k, v := range req.ResourceTags() {
+				ctxMap["aws:ResourceTag/"+k] = []string{v}
+			}
+		}
 		preq.Context = ctxMap
 	}
 	d := policy.Evaluate(&preq, p.policies)

@@ -245,6 +245,16 @@ func (s *Service) Tags(ctx context.Context, name string) ([]Tag, error) {
 	return out, nil
 }
 
+// TagMap is the stream's tags for authorization (aws:ResourceTag), nil
+// when the stream does not exist. Callers must not modify it.
+func (s *Service) TagMap(name string) map[string]string {
+	ds, err := s.lookup(name)
+	if err != nil {
+		return nil
+	}
+	return ds.meta.Load().Tags
+}
+
 // SetRetention changes the retention period; increase tells which API was
 // called, since each only moves in its own direction.
 func (s *Service) SetRetention(ctx context.Context, name string, hours int, increase bool) error {

@@ -13,9 +13,10 @@ import (
 // first and authorized before any work, as Firehose does.
 
 // authorize asks whether the caller may perform action on the delivery
-// stream name; extra adds condition keys (tags).
+// stream name; extra adds condition keys (request tags), and the stream's
+// own tags are its aws:ResourceTag keys.
 func (a *api) authorize(ctx context.Context, action, name string, extra map[string][]string) error {
-	return awsapi.Authorize(ctx, action, a.arnPrefix+name, extra)
+	return awsapi.AuthorizeTagged(ctx, action, a.arnPrefix+name, extra, func() map[string]string { return a.svc.TagMap(name) })
 }
 
 // authorizeCreate covers CreateDeliveryStream: the stream itself, and

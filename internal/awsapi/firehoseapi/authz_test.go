@@ -136,3 +136,43 @@ func TestFirehoseAuthorization(t *testing.T) {
 		})
 	}
 }
+
+// A delivery stream's tags are its aws:ResourceTag keys.
+func TestFirehoseResourceTags(t *testing.T) {
+	env, c := setup(t)
+	ctx := context.Background()
+	if _, err := c.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("lake-tags")}); err != nil {
+		t.Fatal(err)
+	}
+	for name, team := range map[string]string{"clicks": "data", "payroll": "finance"} {
+		if _, err := c.fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String(name),
+			ExtendedS3DestinationConfiguration: s3dest("lake-tags"), Tags: []fh.Tag{{Key: aws.String("team"), Value: aws.String(team)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := env.Server.IAM()
+	if _, err := svc.CreateUser(ctx, iam.CreateUserInput{Name: "loader"}); err != nil {
+		t.Fatal(err)
+	}
+	const teamPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"firehose:PutRecord","Resource":"*",
+	 "Condition":{"StringEquals":{"aws:ResourceTag/team":"data"}}}]}`
+	if err := svc.PutInlinePolicy(ctx, "user", "loader", "team", teamPolicy); err != nil {
+		t.Fatal(err)
+	}
+	key, err := svc.CreateAccessKey(ctx, "loader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := firehose.NewFromConfig(testenv.AWSConfig(env.Server.Endpoint(), key.AccessKeyID, key.Secret))
+	put := func(name string) error {
+		_, err := user.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String(name), Record: &fh.Record{Data: []byte("{}\n")}})
+		return err
+	}
+	if err := put("clicks"); err != nil {
+		t.Fatalf("put to a team=data stream: %v", err)
+	}
+	var ae smithy.APIError
+	if err := put("payroll"); !errors.As(err, &ae) || ae.ErrorMessage() != fhDeny("firehose:PutRecord", fhARN+"payroll") {
+		t.Fatalf("put to a team=finance stream: %v", err)
+	}
+}

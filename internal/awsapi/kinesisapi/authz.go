@@ -22,7 +22,13 @@ func (a *api) resolveFor(ctx context.Context, action string, t target) (string, 
 	if err != nil {
 		return "", err
 	}
-	return name, awsapi.Authorize(ctx, action, a.streamARN(name), nil)
+	return name, a.authorizeStream(ctx, action, name, nil)
+}
+
+// authorizeStream authorizes action on the named stream, whose tags are
+// its aws:ResourceTag keys.
+func (a *api) authorizeStream(ctx context.Context, action, name string, extra map[string][]string) error {
+	return awsapi.AuthorizeTagged(ctx, action, a.streamARN(name), extra, func() map[string]string { return a.svc.TagMap(name) })
 }
 
 // authorizeIterator authorizes GetRecords on the stream the iterator reads.
@@ -31,7 +37,7 @@ func (a *api) authorizeIterator(ctx context.Context, iterator string) error {
 	if err != nil {
 		return err
 	}
-	return awsapi.Authorize(ctx, "kinesis:GetRecords", a.streamARN(name), nil)
+	return a.authorizeStream(ctx, "kinesis:GetRecords", name, nil)
 }
 
 func retentionAction(increase bool) string {

@@ -176,3 +176,35 @@ func TestKinesisValidatesBeforeAuthorizing(t *testing.T) {
 	_, err = user.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it.ShardIterator})
 	checkDenied(t, err, "")
 }
+
+// A stream's tags are its aws:ResourceTag keys: a policy can allow
+// producing to every stream of a team (attribute-based access control),
+// and retagging a stream changes who may use it.
+func TestKinesisResourceTags(t *testing.T) {
+	env := testenv.Start(t)
+	ctx := context.Background()
+	root := kinesis.NewFromConfig(env.AWSConfig())
+	for s, team := range map[string]string{"clicks": "data", "payroll": "finance"} {
+		if _, err := root.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(s), ShardCount: aws.Int32(1),
+			Tags: map[string]string{"team": team}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const teamPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kinesis:PutRecord*","Resource":"*",
+	 "Condition":{"StringEquals":{"aws:ResourceTag/team":"data"}}}]}`
+	user := kinesis.NewFromConfig(policyUser(t, env, "producer", teamPolicy, ""))
+	put := func(stream string) error {
+		_, err := user.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(stream), Data: []byte("x"), PartitionKey: aws.String("k")})
+		return err
+	}
+	if err := put("clicks"); err != nil {
+		t.Fatalf("put to a team=data stream: %v", err)
+	}
+	checkDenied(t, put("payroll"), implicitDeny("kinesis:PutRecord", "payroll"))
+	if _, err := root.AddTagsToStream(ctx, &kinesis.AddTagsToStreamInput{StreamName: aws.String("payroll"), Tags: map[string]string{"team": "data"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("payroll"); err != nil {
+		t.Fatalf("put after retagging: %v", err)
+	}
+}

@@ -132,7 +132,7 @@ func (a *api) tagTarget(ctx context.Context, action string, extra map[string][]s
 	if err != nil {
 		return "", err
 	}
-	return name, awsapi.Authorize(ctx, action, a.streamARN(name), extra)
+	return name, a.authorizeStream(ctx, action, name, extra)
 }
 
 func (a *api) addTagsToStream(ctx context.Context, call *awsapi.Call) (any, error) {
