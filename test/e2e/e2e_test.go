@@ -29,7 +29,10 @@ func cliOrSkip(t *testing.T, path, want string) string {
 }
 
 // runScript runs a script of this folder with the built binary and a CLI.
+// Scripts start their own server (port 0, temp dir), so they run in
+// parallel: most of their time is the CLI starting up.
 func runScript(t *testing.T, script, cli string) {
+	t.Parallel()
 	cmd := exec.Command("bash", script, testenv.Binary(t), cli)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
