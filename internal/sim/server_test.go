@@ -12,8 +12,8 @@ import (
 	kintypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/shoal-dev/shoal/internal/sim"
 	"github.com/shoal-dev/shoal/internal/server"
+	"github.com/shoal-dev/shoal/internal/sim"
 	"github.com/shoal-dev/shoal/internal/testenv"
 )
 
