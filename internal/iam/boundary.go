@@ -9,6 +9,16 @@ import (
 // Permissions boundaries: a managed policy set on a user or role that caps
 // what its identity-based policies can grant (decide in authorize.go).
 
+// loadDetails reads what GetUser and GetRole show beyond the entity's
+// row: its permissions boundary and its tags.
+func loadDetails(ctx context.Context, tx *meta.Tx, kind, key string) (boundary string, tags []Tag, err error) {
+	if boundary, err = boundaryARN(ctx, tx, kind, key); err != nil {
+		return "", nil, err
+	}
+	tags, err = loadTags(ctx, tx, kind, key)
+	return boundary, tags, err
+}
+
 // boundaryARN is the ARN of an entity's permissions boundary, "" if none.
 func boundaryARN(ctx context.Context, tx *meta.Tx, kind, key string) (string, error) {
 	var arn string

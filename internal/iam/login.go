@@ -189,13 +189,11 @@ func (s *Service) DeleteLoginProfile(ctx context.Context, userName string) error
 	}))
 }
 
-// CheckPassword verifies a user's console password (for the console and the
-// Postgres endpoint) and returns the user's identity.
-func (s *Service) CheckPassword(ctx context.Context, userName, password string) (awsapi.Identity, error) {
-	var hash string
-	var u *User
-	var expired bool
-	err := s.view(ctx, func(tx *meta.Tx) error {
+// loginProfile reads a user with their stored password hash and whether
+// the password has expired; a missing user or login profile is
+// ErrBadPassword, so sign-in does not tell which was wrong.
+func (s *Service) loginProfile(ctx context.Context, userName, op string) (u *User, hash string, expired bool, err error) {
+	err = s.view(ctx, func(tx *meta.Tx) error {
 		var err error
 		if u, err = s.loadUser(ctx, tx, userName); err != nil {
 			return err
@@ -208,10 +206,20 @@ func (s *Service) CheckPassword(ctx context.Context, userName, password string) 
 	})
 	var ae *awsapi.Error
 	if meta.IsNoRows(err) || errors.As(err, &ae) {
-		return awsapi.Identity{}, ErrBadPassword
+		return nil, "", false, ErrBadPassword
 	}
 	if err != nil {
-		return awsapi.Identity{}, dbErr("check password", err)
+		return nil, "", false, dbErr(op, err)
+	}
+	return u, hash, expired, nil
+}
+
+// CheckPassword verifies a user's console password (for the console and the
+// Postgres endpoint) and returns the user's identity.
+func (s *Service) CheckPassword(ctx context.Context, userName, password string) (awsapi.Identity, error) {
+	u, hash, expired, err := s.loginProfile(ctx, userName, "check password")
+	if err != nil {
+		return awsapi.Identity{}, err
 	}
 	if !checkPassword(hash, password) {
 		return awsapi.Identity{}, ErrBadPassword

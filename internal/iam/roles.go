@@ -151,10 +151,7 @@ func (s *Service) GetRole(ctx context.Context, name string) (*Role, error) {
 		if r, err = s.loadRole(ctx, tx, name); err != nil {
 			return err
 		}
-		if r.PermissionsBoundary, err = boundaryARN(ctx, tx, kindRole, nameKey(r.Name)); err != nil {
-			return err
-		}
-		r.Tags, err = loadTags(ctx, tx, kindRole, nameKey(r.Name))
+		r.PermissionsBoundary, r.Tags, err = loadDetails(ctx, tx, kindRole, nameKey(r.Name))
 		return err
 	})
 	return r, dbErr("get role", err)

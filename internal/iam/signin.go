@@ -42,26 +42,9 @@ func (s *Service) UserIdentityByName(ctx context.Context, name string) (awsapi.I
 // output is SCRAM's SaltedPassword — and the user's identity. A missing
 // user or login profile is ErrBadPassword.
 func (s *Service) SCRAMVerifier(ctx context.Context, userName string) (salt []byte, iterations int, salted []byte, id awsapi.Identity, err error) {
-	var hash string
-	var u *User
-	var expired bool
-	err = s.view(ctx, func(tx *meta.Tx) error {
-		var err error
-		if u, err = s.loadUser(ctx, tx, userName); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `SELECT password_hash FROM iam_login_profiles WHERE user_key = ?`, nameKey(u.Name)).Scan(&hash); err != nil {
-			return err
-		}
-		expired, err = passwordExpired(ctx, tx, nameKey(u.Name), s.now())
-		return err
-	})
-	var ae *awsapi.Error
-	if meta.IsNoRows(err) || errors.As(err, &ae) {
-		return nil, 0, nil, awsapi.Identity{}, ErrBadPassword
-	}
+	u, hash, expired, err := s.loginProfile(ctx, userName, "password verifier")
 	if err != nil {
-		return nil, 0, nil, awsapi.Identity{}, dbErr("password verifier", err)
+		return nil, 0, nil, awsapi.Identity{}, err
 	}
 	v, ok := parsePasswordHash(hash)
 	if !ok {

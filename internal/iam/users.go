@@ -89,10 +89,7 @@ func (s *Service) GetUser(ctx context.Context, name string) (*User, error) {
 		if u, err = s.loadUser(ctx, tx, name); err != nil {
 			return err
 		}
-		if u.PermissionsBoundary, err = boundaryARN(ctx, tx, kindUser, nameKey(u.Name)); err != nil {
-			return err
-		}
-		u.Tags, err = loadTags(ctx, tx, kindUser, nameKey(u.Name))
+		u.PermissionsBoundary, u.Tags, err = loadDetails(ctx, tx, kindUser, nameKey(u.Name))
 		return err
 	})
 	return u, dbErr("get user", err)
